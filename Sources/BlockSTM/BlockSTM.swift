@@ -1,0 +1,2 @@
+/// Optimistic parallel execution over multi-version memory.
+public enum BlockSTMModule {}

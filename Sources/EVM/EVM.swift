@@ -1,0 +1,2 @@
+/// The interpreter: opcodes, gas, forks, precompiles, generic over the state it reads.
+public enum EVMModule {}

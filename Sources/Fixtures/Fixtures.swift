@@ -1,0 +1,2 @@
+/// JSON formats: block fixtures, state tests, blockchain tests.
+public enum FixturesModule {}

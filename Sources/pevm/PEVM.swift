@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct PEVM: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pevm",
+    abstract: "A parallel EVM block executor.",
+    subcommands: [MicroBench.self])
+}
