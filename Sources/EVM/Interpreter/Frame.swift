@@ -1,0 +1,64 @@
+import EVMPrimitives
+
+/// One call frame: stack, memory, program counter and gas of a running message.
+///
+/// Owned by the `EVM` that runs it, on one thread. The stack is a fixed
+/// buffer of 1024 words, checked once per opcode against the instruction
+/// table, never per push or pop.
+public final class Frame {
+  public let message: Message
+  public let code: Bytecode
+  @usableFromInline let stack: UnsafeMutablePointer<UInt256>
+  @usableFromInline var stackCount: Int = 0
+  @usableFromInline var memory = Memory()
+  @usableFromInline var pc: Int = 0
+  @usableFromInline var gas: Int64
+  /// Output of the last child call (RETURNDATASIZE/RETURNDATACOPY).
+  @usableFromInline var returnData: [UInt8] = []
+  /// Where the pending child call's output goes in memory.
+  @usableFromInline var returnOffset: Int = 0
+  @usableFromInline var returnSize: Int = 0
+
+  init(message: Message) {
+    self.message = message
+    self.code = message.code
+    self.gas = message.gas
+    stack = .allocate(capacity: 1024)
+  }
+
+  deinit {
+    stack.deallocate()
+    memory.deallocate()
+  }
+
+  /// Pushes a result onto the stack (the caller knows there is room).
+  @inlinable
+  func push(_ value: UInt256) {
+    stack[stackCount] = value
+    stackCount += 1
+  }
+
+  /// Charges memory expansion so that `[offset, offset+size)` is addressable;
+  /// false when out of gas. A zero size never expands.
+  @inlinable
+  func expandMemory(_ offset: UInt256, _ size: UInt256) -> Bool {
+    if size.isZero { return true }
+    guard offset.w1 | offset.w2 | offset.w3 == 0, size.w1 | size.w2 | size.w3 == 0,
+      offset.w0 <= 0xffff_ffff, size.w0 <= 0xffff_ffff
+    else { return false }
+    return expandMemory(end: Int(offset.w0 + size.w0))
+  }
+
+  /// Memory expansion to `end` bytes.
+  @inlinable
+  func expandMemory(end: Int) -> Bool {
+    if end <= memory.size { return true }
+    let newWords = Int64((end + 31) / 32)
+    let oldWords = Int64(memory.size / 32)
+    let cost = (newWords * 3 + newWords * newWords / 512) - (oldWords * 3 + oldWords * oldWords / 512)
+    gas -= cost
+    if gas < 0 { return false }
+    memory.grow(to: Int(newWords) * 32)
+    return true
+  }
+}

@@ -1,0 +1,414 @@
+import EVMPrimitives
+
+/// One transaction's working state: everything the EVM read through the
+/// `StateView`, everything it changed, warm/cold sets (EIP-2929), transient
+/// storage (EIP-1153), logs and the refund counter — with a journal so that a
+/// reverted call frame undoes exactly its own effects.
+///
+/// Ownership: one instance per transaction execution, used by one thread.
+/// At the end, `finalize` turns it into `StateChanges`.
+public final class JournaledState<View: StateView> {
+  /// An account as this transaction sees it.
+  @usableFromInline
+  struct Entry {
+    var info: AccountInfo
+    /// The account exists now.
+    var exists: Bool
+    /// `info`/`exists` were read from the view (else only warmed or credited).
+    var loaded: Bool
+    var warm: Bool
+    var code: Bytecode?
+    /// Created in this transaction (EIP-6780; storage starts empty).
+    var created: Bool
+    var selfDestructed: Bool
+    /// EIP-161: touched accounts that end empty are deleted.
+    var touched: Bool
+    /// Written in this transaction.
+    var dirty: Bool
+    /// New code deployed in this transaction.
+    var codeChanged: Bool
+  }
+
+  @usableFromInline
+  struct Slot {
+    var original: UInt256
+    var current: UInt256
+    var loaded: Bool
+    var warm: Bool
+  }
+
+  @usableFromInline
+  enum JournalEntry {
+    case accountLoaded(Address)
+    case accountWarmed(Address)
+    case accountChanged(Address, Entry)
+    case slotWarmed(SlotKey)
+    case slotChanged(SlotKey, UInt256)
+    case transientChanged(SlotKey, UInt256)
+  }
+
+  /// A point to revert to.
+  public struct Checkpoint {
+    @usableFromInline let journalLength: Int
+    @usableFromInline let logCount: Int
+    @usableFromInline let refund: Int64
+  }
+
+  public var view: View
+  public let fork: Fork
+  @usableFromInline var accounts: [Address: Entry] = [:]
+  @usableFromInline var slots: [SlotKey: Slot] = [:]
+  @usableFromInline var transient: [SlotKey: UInt256] = [:]
+  @usableFromInline var journal: [JournalEntry] = []
+  /// Logs emitted so far (truncated on revert).
+  public private(set) var logs: [Log] = []
+  /// The refund counter (EIP-2200/3529); may go negative inside a frame.
+  public var refund: Int64 = 0
+
+  public init(view: View, fork: Fork) {
+    self.view = view
+    self.fork = fork
+  }
+
+  // MARK: Checkpoints
+
+  @inlinable
+  public func checkpoint() -> Checkpoint {
+    Checkpoint(journalLength: journal.count, logCount: logs.count, refund: refund)
+  }
+
+  /// Undoes everything after `checkpoint`.
+  public func revert(to checkpoint: Checkpoint) {
+    while journal.count > checkpoint.journalLength {
+      switch journal.removeLast() {
+      case .accountLoaded(let address):
+        // Reads are not undone (the view was asked); keep the loaded value.
+        _ = address
+      case .accountWarmed(let address):
+        accounts[address]?.warm = false
+      case .accountChanged(let address, let old):
+        let warm = accounts[address]?.warm ?? old.warm
+        accounts[address] = old
+        accounts[address]!.warm = warm
+      case .slotWarmed(let key):
+        slots[key]?.warm = false
+      case .slotChanged(let key, let old):
+        slots[key]!.current = old
+      case .transientChanged(let key, let old):
+        transient[key] = old
+      }
+    }
+    logs.removeSubrange(checkpoint.logCount...)
+    refund = checkpoint.refund
+  }
+
+  // MARK: Accounts
+
+  /// Loads the account from the view if needed; returns its current entry.
+  @inlinable
+  func load(_ address: Address) -> Entry {
+    if let entry = accounts[address], entry.loaded { return entry }
+    let info = view.account(address)
+    var entry = accounts[address] ?? Entry(
+      info: AccountInfo(), exists: false, loaded: false, warm: false, code: nil, created: false,
+      selfDestructed: false, touched: false, dirty: false, codeChanged: false)
+    entry.info = info ?? AccountInfo()
+    entry.exists = info != nil
+    entry.loaded = true
+    accounts[address] = entry
+    return entry
+  }
+
+  /// Marks the address warm; returns whether it was cold before (EIP-2929).
+  @inlinable
+  public func warmAccount(_ address: Address) -> Bool {
+    if let entry = accounts[address] {
+      if entry.warm { return false }
+      accounts[address]!.warm = true
+    } else {
+      accounts[address] = Entry(
+        info: AccountInfo(), exists: false, loaded: false, warm: true, code: nil, created: false,
+        selfDestructed: false, touched: false, dirty: false, codeChanged: false)
+    }
+    journal.append(.accountWarmed(address))
+    return true
+  }
+
+  /// Marks the address warm without journaling (transaction-start warm set:
+  /// sender, recipient, precompiles, coinbase, access list).
+  public func prewarmAccount(_ address: Address) {
+    if accounts[address] != nil {
+      accounts[address]!.warm = true
+    } else {
+      accounts[address] = Entry(
+        info: AccountInfo(), exists: false, loaded: false, warm: true, code: nil, created: false,
+        selfDestructed: false, touched: false, dirty: false, codeChanged: false)
+    }
+  }
+
+  /// Marks the slot warm without journaling (access list).
+  public func prewarmSlot(_ address: Address, _ key: UInt256) {
+    let slotKey = SlotKey(address, key)
+    if slots[slotKey] != nil {
+      slots[slotKey]!.warm = true
+    } else {
+      slots[slotKey] = Slot(original: .zero, current: .zero, loaded: false, warm: true)
+    }
+  }
+
+  @inlinable
+  public func isWarm(_ address: Address) -> Bool { accounts[address]?.warm ?? false }
+
+  /// The account's fields (zero fields when it does not exist).
+  @inlinable
+  public func info(_ address: Address) -> AccountInfo { load(address).info }
+
+  @inlinable
+  public func exists(_ address: Address) -> Bool { load(address).exists }
+
+  /// EIP-161 "dead": absent, or present and empty.
+  @inlinable
+  public func isDead(_ address: Address) -> Bool {
+    let entry = load(address)
+    return !entry.exists || entry.info.isEmpty
+  }
+
+  @inlinable
+  public func balance(_ address: Address) -> UInt256 { load(address).info.balance }
+
+  @inlinable
+  public func nonce(_ address: Address) -> UInt64 { load(address).info.nonce }
+
+  /// The account's analysed code (empty for absent accounts).
+  @inlinable
+  public func code(_ address: Address) -> Bytecode {
+    let entry = load(address)
+    if let code = entry.code { return code }
+    let code: Bytecode =
+      entry.info.codeHash == Keccak256.emptyHash
+      ? .empty : view.code(address, hash: entry.info.codeHash)
+    accounts[address]!.code = code
+    return code
+  }
+
+  @inlinable
+  public func codeHash(_ address: Address) -> Bytes32 { load(address).info.codeHash }
+
+  /// True when the account has code or a non-zero nonce, or non-empty storage
+  /// (the CREATE collision rule, with EIP-7610).
+  public func hasCollision(_ address: Address) -> Bool {
+    let entry = load(address)
+    if entry.info.nonce != 0 || entry.info.hasCode { return true }
+    if entry.created { return false }
+    return view.hasStorage(address)
+  }
+
+  /// Applies `change` to the account's entry, journaling the old entry.
+  @inlinable
+  func modify(_ address: Address, _ change: (inout Entry) -> Void) {
+    let old = load(address)
+    journal.append(.accountChanged(address, old))
+    var entry = old
+    change(&entry)
+    entry.dirty = true
+    accounts[address] = entry
+  }
+
+  /// The pre-Paris message-call touch: creates the account when absent and,
+  /// from Spurious Dragon, makes it a candidate for deletion at the end of the
+  /// transaction if it is empty then (EIP-161).
+  public func touch(_ address: Address) {
+    let entry = load(address)
+    if entry.touched && entry.exists { return }
+    modify(address) {
+      $0.touched = true
+      $0.exists = true
+    }
+  }
+
+  public func setBalance(_ address: Address, _ balance: UInt256) {
+    modify(address) {
+      $0.info.balance = balance
+      $0.exists = true
+    }
+  }
+
+  public func addBalance(_ address: Address, _ amount: UInt256) {
+    let current = balance(address)
+    setBalance(address, current &+ amount)
+  }
+
+  /// Subtracts; the caller has checked the balance.
+  public func subtractBalance(_ address: Address, _ amount: UInt256) {
+    let current = balance(address)
+    setBalance(address, current &- amount)
+  }
+
+  public func setNonce(_ address: Address, _ nonce: UInt64) {
+    modify(address) {
+      $0.info.nonce = nonce
+      $0.exists = true
+    }
+  }
+
+  public func incrementNonce(_ address: Address) {
+    setNonce(address, nonce(address) &+ 1)
+  }
+
+  public func setCode(_ address: Address, _ code: Bytecode) {
+    modify(address) {
+      $0.info.codeHash = code.hash
+      $0.code = code
+      $0.codeChanged = true
+      $0.exists = true
+    }
+  }
+
+  /// Marks the account as created in this transaction: it exists, and its
+  /// storage is empty from now on.
+  public func markCreated(_ address: Address) {
+    modify(address) {
+      $0.created = true
+      $0.exists = true
+    }
+  }
+
+  @inlinable
+  public func isCreatedInTransaction(_ address: Address) -> Bool {
+    accounts[address]?.created ?? false
+  }
+
+  public func markSelfDestructed(_ address: Address) {
+    modify(address) { $0.selfDestructed = true }
+  }
+
+  @inlinable
+  public func isSelfDestructed(_ address: Address) -> Bool {
+    accounts[address]?.selfDestructed ?? false
+  }
+
+  /// Destroys the account immediately (balance to zero; pre-Cancun and
+  /// same-transaction SELFDESTRUCT are finalised at the end of the
+  /// transaction, this is for the zero-balance step of self-destruct to self).
+  public func clearBalance(_ address: Address) { setBalance(address, .zero) }
+
+  // MARK: Storage
+
+  @inlinable
+  func loadSlot(_ key: SlotKey) -> Slot {
+    if let slot = slots[key], slot.loaded { return slot }
+    let value: UInt256
+    if accounts[key.address]?.created == true {
+      value = .zero
+    } else {
+      value = view.storage(key.address, key.key)
+    }
+    let warm = slots[key]?.warm ?? false
+    let slot = Slot(original: value, current: value, loaded: true, warm: warm)
+    slots[key] = slot
+    return slot
+  }
+
+  /// SLOAD: the current value and whether the slot was cold (and is now warm).
+  @inlinable
+  public func sload(_ address: Address, _ key: UInt256) -> (value: UInt256, wasCold: Bool) {
+    let slotKey = SlotKey(address, key)
+    let slot = loadSlot(slotKey)
+    if !slot.warm {
+      slots[slotKey]!.warm = true
+      journal.append(.slotWarmed(slotKey))
+      return (slot.current, true)
+    }
+    return (slot.current, false)
+  }
+
+  /// SSTORE's inputs: (original, current, wasCold); warms the slot.
+  @inlinable
+  public func storageForWrite(_ address: Address, _ key: UInt256) -> (
+    original: UInt256, current: UInt256, wasCold: Bool
+  ) {
+    let slotKey = SlotKey(address, key)
+    let slot = loadSlot(slotKey)
+    if !slot.warm {
+      slots[slotKey]!.warm = true
+      journal.append(.slotWarmed(slotKey))
+      return (slot.original, slot.current, true)
+    }
+    return (slot.original, slot.current, false)
+  }
+
+  /// The current value of a slot without warming it.
+  public func storage(_ address: Address, _ key: UInt256) -> UInt256 {
+    loadSlot(SlotKey(address, key)).current
+  }
+
+  /// Writes a slot (the caller has loaded it through `storageForWrite`).
+  @inlinable
+  public func sstore(_ address: Address, _ key: UInt256, _ value: UInt256) {
+    let slotKey = SlotKey(address, key)
+    let old = loadSlot(slotKey).current
+    if old == value { return }
+    journal.append(.slotChanged(slotKey, old))
+    slots[slotKey]!.current = value
+    if !(accounts[address]?.dirty ?? false) { modify(address) { _ in } }
+  }
+
+  // MARK: Transient storage (EIP-1153)
+
+  @inlinable
+  public func tload(_ address: Address, _ key: UInt256) -> UInt256 {
+    transient[SlotKey(address, key)] ?? .zero
+  }
+
+  @inlinable
+  public func tstore(_ address: Address, _ key: UInt256, _ value: UInt256) {
+    let slotKey = SlotKey(address, key)
+    let old = transient[slotKey] ?? .zero
+    if old == value { return }
+    journal.append(.transientChanged(slotKey, old))
+    transient[slotKey] = value
+  }
+
+  // MARK: Logs
+
+  public func log(_ entry: Log) { logs.append(entry) }
+
+  // MARK: End of transaction
+
+  /// Settles the transaction: deletes self-destructed accounts and (from
+  /// Spurious Dragon) touched empty ones, and returns the diff. `credits` are
+  /// balance additions to accounts that were never read; they stay lazy.
+  public func finalize(credits: [Address: UInt256] = [:]) -> StateChanges {
+    var changes = StateChanges()
+    for (address, entry) in accounts where entry.dirty || entry.touched {
+      if entry.selfDestructed
+        || (fork >= .spuriousDragon && entry.exists && entry.info.isEmpty)
+      {
+        changes.accounts[address] = AccountChange(info: nil, storageCleared: true)
+        continue
+      }
+      guard entry.exists else { continue }
+      changes.accounts[address] = AccountChange(
+        info: entry.info, storageCleared: entry.created, storage: [],
+        code: entry.codeChanged ? entry.code : nil)
+    }
+    for (key, slot) in slots where slot.loaded && slot.current != slot.original {
+      guard var change = changes.accounts[key.address], change.info != nil else { continue }
+      change.storage.append((key.key, slot.current))
+      changes.accounts[key.address] = change
+    }
+    for (address, amount) in credits {
+      if var change = changes.accounts[address], change.info != nil {
+        change.info!.balance = change.info!.balance &+ amount
+        changes.accounts[address] = change
+      } else if let entry = accounts[address], entry.loaded {
+        var info = entry.info
+        info.balance = info.balance &+ amount
+        changes.accounts[address] = AccountChange(info: info)
+      } else {
+        changes.credits[address] = amount
+      }
+    }
+    return changes
+  }
+}
