@@ -212,19 +212,32 @@ public struct RLPEncoder: Sendable {
   /// afterwards in place.
   @inlinable
   public mutating func appendList(_ body: (inout RLPEncoder) -> Void) {
-    let headerIndex = storage.count
-    storage.append(0xc0)
+    let headerIndex = beginList()
     body(&self)
+    endList(headerIndex)
+  }
+
+  /// Starts a list: writes a provisional one-byte header and returns its index
+  /// for `endList`. Items appended until then form the list's payload.
+  @inlinable
+  public mutating func beginList() -> Int {
+    storage.append(0xc0)
+    return storage.count - 1
+  }
+
+  /// Ends the list started at `headerIndex`, fixing up its length prefix
+  /// (widening it in place when the payload is 56 bytes or more).
+  @inlinable
+  public mutating func endList(_ headerIndex: Int) {
     let length = storage.count - headerIndex - 1
     if length < 56 {
       storage[headerIndex] = 0xc0 &+ UInt8(truncatingIfNeeded: length)
     } else {
       let width = (Int.bitWidth - length.leadingZeroBitCount + 7) / 8
       storage[headerIndex] = 0xf7 &+ UInt8(truncatingIfNeeded: width)
-      var lengthBytes: (UInt64, UInt8) = (UInt64(length).bigEndian, 0)
-      withUnsafeBytes(of: &lengthBytes) { raw in
+      withUnsafeBytes(of: UInt64(length).bigEndian) { raw in
         storage.insert(
-          contentsOf: UnsafeRawBufferPointer(rebasing: raw[(8 - width)..<8]), at: headerIndex + 1)
+          contentsOf: UnsafeRawBufferPointer(rebasing: raw[(8 - width)...]), at: headerIndex + 1)
       }
     }
   }
