@@ -1,0 +1,210 @@
+/// Roots of Ethereum's Merkle Patricia tries, computed in one pass over a
+/// final key/value set.
+///
+/// The executor only needs roots at the end of a block (state, storage,
+/// transactions, receipts, withdrawals), so there is no incremental trie: the
+/// entries are sorted by key, and the nodes are built bottom-up by recursing
+/// over index ranges of the sorted array that share a nibble prefix. All node
+/// encodings are written into one reusable buffer; a child whose encoding is
+/// 32 bytes or more is replaced in place by its Keccak-256 reference, shorter
+/// ones stay embedded, as the Yellow Paper requires.
+public enum MerklePatriciaTrie {
+  /// The root of the empty trie, `keccak256(0x80)`:
+  /// `56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421`.
+  public static let emptyRoot = Keccak256.hash([0x80] as [UInt8])
+
+  /// The root of the trie mapping each key to its value.
+  ///
+  /// An empty value means the key is absent. If a key occurs more than once,
+  /// the last occurrence wins.
+  public static func root(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bytes32 {
+    // Sort indices by (key, position) so that the last duplicate is last in its run.
+    var order = Array(pairs.indices)
+    order.sort { a, b in
+      let order = compareBytes(pairs[a].key, pairs[b].key)
+      return order != 0 ? order < 0 : a < b
+    }
+    var keys: [[UInt8]] = []
+    var values: [[UInt8]] = []
+    keys.reserveCapacity(pairs.count)
+    values.reserveCapacity(pairs.count)
+    var i = 0
+    while i < order.count {
+      var last = order[i]
+      i += 1
+      while i < order.count, pairs[order[i]].key == pairs[last].key {
+        last = order[i]
+        i += 1
+      }
+      if !pairs[last].value.isEmpty {
+        keys.append(pairs[last].key)
+        values.append(pairs[last].value)
+      }
+    }
+    return rootOfSorted(keys: keys, values: values)
+  }
+
+  /// The root of a secure trie: each key is replaced by its Keccak-256 hash
+  /// (as in the state trie and the storage tries). Empty values are absent;
+  /// for a repeated key the last occurrence wins.
+  public static func secureRoot(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bytes32 {
+    root(pairs.map { (key: Keccak256.hash($0.key).bytes, value: $0.value) })
+  }
+
+  /// The root of a secure trie whose keys are already hashed.
+  public static func root(hashedKeys pairs: [(key: Bytes32, value: [UInt8])]) -> Bytes32 {
+    root(pairs.map { (key: $0.key.bytes, value: $0.value) })
+  }
+
+  /// The root of the trie mapping `RLP(index)` to `values[index]`: the
+  /// transactions, receipts and withdrawals roots of a block header.
+  public static func orderedRoot(_ values: [[UInt8]]) -> Bytes32 {
+    var pairs: [(key: [UInt8], value: [UInt8])] = []
+    pairs.reserveCapacity(values.count)
+    var encoder = RLPEncoder(reservingCapacity: 9)
+    for (index, value) in values.enumerated() {
+      encoder.removeAll()
+      encoder.append(UInt64(index))
+      pairs.append((key: encoder.bytes, value: value))
+    }
+    return root(pairs)
+  }
+
+  /// Root of entries already sorted by key, unique and with non-empty values.
+  static func rootOfSorted(keys: [[UInt8]], values: [[UInt8]]) -> Bytes32 {
+    if keys.isEmpty { return emptyRoot }
+    var builder = TrieBuilder(keys: keys, values: values)
+    builder.appendNode(0, keys.count, 0)
+    // The root is always referenced by hash, however short its encoding.
+    return builder.out.storage.withUnsafeBytes { Keccak256.hash($0) }
+  }
+
+  /// Lexicographic comparison of byte strings: negative, zero or positive.
+  @inline(__always)
+  static func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        let common = min(pa.count, pb.count)
+        var i = 0
+        while i < common {
+          if pa[i] != pb[i] { return Int(pa[i]) - Int(pb[i]) }
+          i += 1
+        }
+        return pa.count - pb.count
+      }
+    }
+  }
+}
+
+/// Writes trie nodes for sorted, unique keys into one RLP buffer.
+struct TrieBuilder {
+  let keys: [[UInt8]]
+  let values: [[UInt8]]
+  var out = RLPEncoder(reservingCapacity: 1024)
+
+  init(keys: [[UInt8]], values: [[UInt8]]) {
+    self.keys = keys
+    self.values = values
+  }
+
+  /// Nibble `index` of `key` (two per byte, high first).
+  @inline(__always)
+  static func nibble(_ key: [UInt8], _ index: Int) -> UInt8 {
+    let byte = key[index >> 1]
+    return index & 1 == 0 ? byte >> 4 : byte & 0x0f
+  }
+
+  /// Appends the node for `keys[lo..<hi]` (which share their first `depth`
+  /// nibbles) as a child reference: its encoding if under 32 bytes, else the
+  /// 32-byte string of its hash.
+  mutating func appendReference(_ lo: Int, _ hi: Int, _ depth: Int) {
+    let start = out.storage.count
+    appendNode(lo, hi, depth)
+    if out.storage.count - start >= 32 {
+      let hash = out.storage.withUnsafeBytes {
+        Keccak256.hash(UnsafeRawBufferPointer(rebasing: $0[start...]))
+      }
+      out.storage.removeSubrange(start...)
+      out.append(hash)
+    }
+  }
+
+  /// Appends the RLP encoding of the node for `keys[lo..<hi]` at `depth`.
+  mutating func appendNode(_ lo: Int, _ hi: Int, _ depth: Int) {
+    let first = keys[lo]
+    if hi - lo == 1 {
+      // Leaf: the rest of the path and the value.
+      let header = out.beginList()
+      appendHexPrefix(first, from: depth, to: first.count * 2, leaf: true)
+      out.append(bytes: values[lo])
+      out.endList(header)
+      return
+    }
+    // The range is sorted, so its common prefix is that of its first and last keys.
+    let last = keys[hi - 1]
+    let limit = min(first.count, last.count) * 2
+    var common = depth
+    while common < limit, Self.nibble(first, common) == Self.nibble(last, common) { common += 1 }
+    if common > depth {
+      // Extension: the shared nibbles, then the branch below them.
+      let header = out.beginList()
+      appendHexPrefix(first, from: depth, to: common, leaf: false)
+      appendReference(lo, hi, common)
+      out.endList(header)
+      return
+    }
+    // Branch: sixteen children by next nibble, then the value of a key ending here.
+    let header = out.beginList()
+    var i = lo
+    var valueIndex = -1
+    if first.count * 2 == depth {
+      valueIndex = lo
+      i += 1
+    }
+    for n in 0..<16 as Range<UInt8> {
+      var j = i
+      while j < hi, Self.nibble(keys[j], depth) == n { j += 1 }
+      if j > i {
+        appendReference(i, j, depth + 1)
+      } else {
+        out.storage.append(0x80)
+      }
+      i = j
+    }
+    if valueIndex >= 0 {
+      out.append(bytes: values[valueIndex])
+    } else {
+      out.storage.append(0x80)
+    }
+    out.endList(header)
+  }
+
+  /// Appends nibbles `start..<end` of `key` in hex-prefix encoding as an RLP
+  /// string: a flag nibble (2 for a leaf, +1 for odd length), a padding nibble
+  /// for even lengths, then the nibbles packed two per byte.
+  mutating func appendHexPrefix(_ key: [UInt8], from start: Int, to end: Int, leaf: Bool) {
+    let length = end - start
+    let odd = length & 1
+    var firstByte = UInt8((leaf ? 2 : 0) + odd) << 4
+    var position = start
+    if odd == 1 {
+      firstByte |= Self.nibble(key, start)
+      position += 1
+    }
+    let byteCount = length / 2 + 1
+    if byteCount == 1 {
+      out.storage.append(firstByte)  // below 0x80: a single-byte string is itself
+      return
+    }
+    out.appendHeader(length: byteCount, offset: 0x80)
+    out.storage.append(firstByte)
+    if position & 1 == 0 {
+      out.storage.append(contentsOf: key[(position >> 1)..<(end >> 1)])
+    } else {
+      while position < end {
+        out.storage.append(Self.nibble(key, position) << 4 | Self.nibble(key, position + 1))
+        position += 2
+      }
+    }
+  }
+}
