@@ -68,5 +68,6 @@ let package = Package(
     .testTarget(
       name: "EVMPrimitivesTests",
       dependencies: ["EVMPrimitives", "TestSupport", .product(name: "BigInt", package: "BigInt")]),
+    .testTarget(name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"]),
   ]
 )
