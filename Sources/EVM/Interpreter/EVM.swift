@@ -15,7 +15,8 @@ public final class EVM<View: StateView> {
   public let transaction: TransactionContext
   public let fork: Fork
   @usableFromInline let table: InstructionTable
-  /// Looks up block hashes for BLOCKHASH.
+  /// True once a precompile whose cryptography is pending was called.
+  public private(set) var calledPendingPrecompile = false
   @usableFromInline var frames: [(frame: Frame, checkpoint: JournaledState<View>.Checkpoint)] = []
 
   public init(state: JournaledState<View>, block: BlockEnvironment, transaction: TransactionContext) {
@@ -76,6 +77,7 @@ public final class EVM<View: StateView> {
       state.addBalance(message.target, message.value)
     }
     if !message.kind.isCreate, let precompile = Precompiles.lookup(message.codeAddress, fork: fork) {
+      if !precompile.isImplemented { calledPendingPrecompile = true }
       var result = precompile.run(message.input, message.gas, fork)
       if !result.status.isSuccess {
         state.revert(to: checkpoint)

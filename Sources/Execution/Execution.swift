@@ -1,2 +1,0 @@
-/// Transaction processing and block execution, generic over the state view.
-public enum ExecutionModule {}
