@@ -4,7 +4,7 @@ import PackageDescription
 /// Optimisation settings shared by every library target: the interpreter and
 /// the scheduler are hot paths, so exclusivity checks are off in release.
 let hotPathSettings: [SwiftSetting] = [
-  .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+  .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))
 ]
 
 let package = Package(

@@ -11,7 +11,7 @@ enum CallStep {
 
 extension EVM {
   /// All but one 64th (EIP-150).
-  @inlinable
+  
   func allButOne64th(_ gas: Int64) -> Int64 { gas - gas / 64 }
 
   /// CALL, CALLCODE, DELEGATECALL, STATICCALL: gas, memory, value checks;

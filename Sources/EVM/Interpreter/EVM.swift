@@ -153,7 +153,7 @@ public final class EVM<View: StateView> {
   // MARK: - Account access (EIP-2929)
 
   /// The access cost of an account from Berlin on (warm 100, cold 2600).
-  @inlinable
+  
   func accessCost(_ address: Address) -> Int64 {
     state.warmAccount(address) ? 2600 : 100
   }

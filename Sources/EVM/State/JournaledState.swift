@@ -72,7 +72,7 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Checkpoints
 
-  @inlinable
+  
   public func checkpoint() -> Checkpoint {
     Checkpoint(journalLength: journal.count, logCount: logs.count, refund: refund)
   }
@@ -105,7 +105,7 @@ public final class JournaledState<View: StateView> {
   // MARK: Accounts
 
   /// Loads the account from the view if needed; returns its current entry.
-  @inlinable
+  
   func load(_ address: Address) -> Entry {
     if let entry = accounts[address], entry.loaded { return entry }
     let info = view.account(address)
@@ -120,7 +120,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// Marks the address warm; returns whether it was cold before (EIP-2929).
-  @inlinable
+  
   public func warmAccount(_ address: Address) -> Bool {
     if let entry = accounts[address] {
       if entry.warm { return false }
@@ -156,31 +156,31 @@ public final class JournaledState<View: StateView> {
     }
   }
 
-  @inlinable
+  
   public func isWarm(_ address: Address) -> Bool { accounts[address]?.warm ?? false }
 
   /// The account's fields (zero fields when it does not exist).
-  @inlinable
+  
   public func info(_ address: Address) -> AccountInfo { load(address).info }
 
-  @inlinable
+  
   public func exists(_ address: Address) -> Bool { load(address).exists }
 
   /// EIP-161 "dead": absent, or present and empty.
-  @inlinable
+  
   public func isDead(_ address: Address) -> Bool {
     let entry = load(address)
     return !entry.exists || entry.info.isEmpty
   }
 
-  @inlinable
+  
   public func balance(_ address: Address) -> UInt256 { load(address).info.balance }
 
-  @inlinable
+  
   public func nonce(_ address: Address) -> UInt64 { load(address).info.nonce }
 
   /// The account's analysed code (empty for absent accounts).
-  @inlinable
+  
   public func code(_ address: Address) -> Bytecode {
     let entry = load(address)
     if let code = entry.code { return code }
@@ -191,7 +191,7 @@ public final class JournaledState<View: StateView> {
     return code
   }
 
-  @inlinable
+  
   public func codeHash(_ address: Address) -> Bytes32 { load(address).info.codeHash }
 
   /// True when the account has code or a non-zero nonce, or non-empty storage
@@ -204,7 +204,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// Applies `change` to the account's entry, journaling the old entry.
-  @inlinable
+  
   func modify(_ address: Address, _ change: (inout Entry) -> Void) {
     let old = load(address)
     journal.append(.accountChanged(address, old))
@@ -273,7 +273,7 @@ public final class JournaledState<View: StateView> {
     }
   }
 
-  @inlinable
+  
   public func isCreatedInTransaction(_ address: Address) -> Bool {
     accounts[address]?.created ?? false
   }
@@ -282,7 +282,7 @@ public final class JournaledState<View: StateView> {
     modify(address) { $0.selfDestructed = true }
   }
 
-  @inlinable
+  
   public func isSelfDestructed(_ address: Address) -> Bool {
     accounts[address]?.selfDestructed ?? false
   }
@@ -294,7 +294,7 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Storage
 
-  @inlinable
+  
   func loadSlot(_ key: SlotKey) -> Slot {
     if let slot = slots[key], slot.loaded { return slot }
     let value: UInt256
@@ -310,7 +310,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// SLOAD: the current value and whether the slot was cold (and is now warm).
-  @inlinable
+  
   public func sload(_ address: Address, _ key: UInt256) -> (value: UInt256, wasCold: Bool) {
     let slotKey = SlotKey(address, key)
     let slot = loadSlot(slotKey)
@@ -323,7 +323,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// SSTORE's inputs: (original, current, wasCold); warms the slot.
-  @inlinable
+  
   public func storageForWrite(_ address: Address, _ key: UInt256) -> (
     original: UInt256, current: UInt256, wasCold: Bool
   ) {
@@ -343,7 +343,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// Writes a slot (the caller has loaded it through `storageForWrite`).
-  @inlinable
+  
   public func sstore(_ address: Address, _ key: UInt256, _ value: UInt256) {
     let slotKey = SlotKey(address, key)
     let old = loadSlot(slotKey).current
@@ -355,12 +355,12 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Transient storage (EIP-1153)
 
-  @inlinable
+  
   public func tload(_ address: Address, _ key: UInt256) -> UInt256 {
     transient[SlotKey(address, key)] ?? .zero
   }
 
-  @inlinable
+  
   public func tstore(_ address: Address, _ key: UInt256, _ value: UInt256) {
     let slotKey = SlotKey(address, key)
     let old = transient[slotKey] ?? .zero
