@@ -205,3 +205,25 @@ import Transactions
     #expect(description.contains("nonce") && description.contains("leading zero"))
   }
 }
+
+@Suite struct BlockBodyEncodingTests {
+  @Test func blockBodyRoundTrip() throws {
+    let legacy = Transaction(
+      type: .legacy, nonce: 1, gasPrice: 2, gasLimit: 21_000, to: .zero, v: 27, r: 1, s: 1)
+    let typed = Transaction(
+      type: .dynamicFee, chainId: 1, nonce: 1, maxPriorityFeePerGas: 1, maxFeePerGas: 2,
+      gasLimit: 21_000, to: .zero, v: 1, r: 1, s: 1)
+    var encoder = RLPEncoder()
+    encoder.appendList { list in
+      legacy.append(to: &list)
+      typed.append(to: &list)
+    }
+    var outer = RLPReader(encoder.bytes)
+    var list = try outer.readList()
+    #expect(list.peekIsList)
+    #expect(try Transaction.decode(blockBodyItem: &list) == legacy)
+    #expect(!list.peekIsList)
+    #expect(try Transaction.decode(blockBodyItem: &list) == typed)
+    #expect(list.isAtEnd)
+  }
+}
