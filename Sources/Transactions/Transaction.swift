@@ -152,6 +152,10 @@ public struct Transaction: Hashable, Sendable {
   public var s: UInt256
 
   /// A transaction from its fields; unused fields default to zero or empty.
+  ///
+  /// The mirrored fee fields are filled in from the type's own: for legacy and
+  /// EIP-2930 transactions both EIP-1559 fields are set to `gasPrice`; for
+  /// later types `gasPrice` is set to `maxFeePerGas` (the argument is ignored).
   public init(
     type: TransactionType, chainId: UInt64? = nil, nonce: UInt64 = 0, gasPrice: UInt256 = .zero,
     maxPriorityFeePerGas: UInt256 = .zero, maxFeePerGas: UInt256 = .zero, gasLimit: UInt64 = 0,
@@ -163,9 +167,15 @@ public struct Transaction: Hashable, Sendable {
     self.type = type
     self.chainId = chainId
     self.nonce = nonce
-    self.gasPrice = gasPrice
-    self.maxPriorityFeePerGas = maxPriorityFeePerGas
-    self.maxFeePerGas = maxFeePerGas
+    if type == .legacy || type == .accessList {
+      self.gasPrice = gasPrice
+      self.maxPriorityFeePerGas = gasPrice
+      self.maxFeePerGas = gasPrice
+    } else {
+      self.gasPrice = maxFeePerGas
+      self.maxPriorityFeePerGas = maxPriorityFeePerGas
+      self.maxFeePerGas = maxFeePerGas
+    }
     self.gasLimit = gasLimit
     self.to = to
     self.value = value

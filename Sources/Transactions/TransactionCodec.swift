@@ -348,3 +348,34 @@ extension Transaction {
     }
   }
 }
+
+// MARK: - Block bodies
+
+extension Transaction {
+  /// Reads one transaction as it appears in a block body's transaction list:
+  /// a legacy transaction is the RLP list itself, a typed one is an RLP byte
+  /// string holding its canonical form (EIP-2718).
+  public static func decode(blockBodyItem reader: inout RLPReader)
+    throws(TransactionDecodingError) -> Transaction
+  {
+    if reader.peekIsList {
+      let raw = try rlp { () throws(RLPError) in try reader.readRawItem() }
+      return try decode(raw)
+    }
+    let payload = try rlp { () throws(RLPError) in try reader.readBytes() }
+    guard let first = payload.first else { throw .empty }
+    // A typed envelope starts with its type byte; a wrapped list is not allowed.
+    guard first < 0x80 else { throw .unsupportedType(first) }
+    return try decode(payload)
+  }
+
+  /// Appends this transaction as it appears in a block body: the legacy list
+  /// itself, or a typed transaction's canonical form as an RLP byte string.
+  public func append(to encoder: inout RLPEncoder) {
+    if type == .legacy {
+      encoder.appendRaw(encoded())
+    } else {
+      encoder.append(bytes: encoded())
+    }
+  }
+}
