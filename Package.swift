@@ -68,7 +68,8 @@ let package = Package(
     .testTarget(
       name: "EVMPrimitivesTests",
       dependencies: ["EVMPrimitives", "TestSupport", .product(name: "BigInt", package: "BigInt")]),
-    .testTarget(name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"]),
+    .testTarget(
+      name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"], exclude: ["Vectors"]),
     .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "TestSupport"]),
   ]
 )
