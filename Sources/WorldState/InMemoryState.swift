@@ -1,0 +1,113 @@
+import EVM
+import EVMPrimitives
+
+/// One account in the in-memory store.
+public struct StoredAccount: Sendable {
+  public var info: AccountInfo
+  public var code: Bytecode
+  /// Non-zero slots only.
+  public var storage: [UInt256: UInt256]
+
+  public init(info: AccountInfo, code: Bytecode = .empty, storage: [UInt256: UInt256] = [:]) {
+    self.info = info
+    self.code = code
+    self.storage = storage
+  }
+}
+
+/// The whole world state in memory: accounts, storage and code, plus the
+/// block hashes BLOCKHASH may ask for. The sequential executor's `StateView`.
+///
+/// A value type: a transaction reads a copy-on-write snapshot while it runs,
+/// and `apply` commits its `StateChanges` afterwards.
+public struct InMemoryState: StateView, Sendable {
+  public var accounts: [Address: StoredAccount]
+  public var blockHashes: [UInt64: Bytes32]
+
+  public init(accounts: [Address: StoredAccount] = [:], blockHashes: [UInt64: Bytes32] = [:]) {
+    self.accounts = accounts
+    self.blockHashes = blockHashes
+  }
+
+  // MARK: StateView
+
+  public func account(_ address: Address) -> AccountInfo? { accounts[address]?.info }
+
+  public func code(_ address: Address, hash: Bytes32) -> Bytecode {
+    accounts[address]?.code ?? .empty
+  }
+
+  public func storage(_ address: Address, _ key: UInt256) -> UInt256 {
+    accounts[address]?.storage[key] ?? .zero
+  }
+
+  public func hasStorage(_ address: Address) -> Bool {
+    !(accounts[address]?.storage.isEmpty ?? true)
+  }
+
+  public func blockHash(_ number: UInt64) -> Bytes32 { blockHashes[number] ?? .zero }
+
+  // MARK: Writes
+
+  /// Commits one transaction's diff.
+  public mutating func apply(_ changes: StateChanges) {
+    for (address, change) in changes.accounts {
+      guard let info = change.info else {
+        accounts[address] = nil
+        continue
+      }
+      var account = accounts[address] ?? StoredAccount(info: info)
+      account.info = info
+      if change.storageCleared { account.storage = [:] }
+      if let code = change.code { account.code = code }
+      for (key, value) in change.storage {
+        account.storage[key] = value.isZero ? nil : value
+      }
+      accounts[address] = account
+    }
+    for (address, amount) in changes.credits {
+      credit(address, amount)
+    }
+  }
+
+  /// Adds `amount` to the balance, creating the account when absent.
+  public mutating func credit(_ address: Address, _ amount: UInt256) {
+    if accounts[address] != nil {
+      accounts[address]!.info.balance = accounts[address]!.info.balance &+ amount
+    } else {
+      accounts[address] = StoredAccount(info: AccountInfo(balance: amount))
+    }
+  }
+
+  // MARK: Roots
+
+  /// The Merkle Patricia root of the account trie.
+  public func stateRoot() -> Bytes32 {
+    var pairs: [(key: [UInt8], value: [UInt8])] = []
+    pairs.reserveCapacity(accounts.count)
+    for (address, account) in accounts {
+      var encoder = RLPEncoder()
+      encoder.appendList { list in
+        list.append(account.info.nonce)
+        list.append(account.info.balance)
+        list.append(InMemoryState.storageRoot(account.storage))
+        list.append(account.info.codeHash)
+      }
+      pairs.append((Keccak256.hash(address: address).bytes, encoder.bytes))
+    }
+    return MerklePatriciaTrie.root(pairs)
+  }
+
+  /// The root of one account's storage trie (keys hashed, values RLP-encoded).
+  public static func storageRoot(_ storage: [UInt256: UInt256]) -> Bytes32 {
+    if storage.isEmpty { return MerklePatriciaTrie.emptyRoot }
+    var pairs: [(key: [UInt8], value: [UInt8])] = []
+    pairs.reserveCapacity(storage.count)
+    for (key, value) in storage where !value.isZero {
+      var encoder = RLPEncoder()
+      encoder.append(value)
+      pairs.append((Keccak256.hash(word: key).bytes, encoder.bytes))
+    }
+    return MerklePatriciaTrie.root(pairs)
+  }
+}
