@@ -20,9 +20,11 @@ public enum MerklePatriciaTrie {
   public static func root(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bytes32 {
     // Sort indices by (key, position) so that the last duplicate is last in its run.
     var order = Array(pairs.indices)
-    order.sort { a, b in
-      let order = compareBytes(pairs[a].key, pairs[b].key)
-      return order != 0 ? order < 0 : a < b
+    pairs.withUnsafeBufferPointer { entries in
+      order.sort { a, b in
+        let order = compareBytes(entries[a].key, entries[b].key)
+        return order != 0 ? order < 0 : a < b
+      }
     }
     var keys: [[UInt8]] = []
     var values: [[UInt8]] = []

@@ -363,8 +363,17 @@ public struct RLPReader: Sendable {
   public mutating func readUInt256() throws(RLPError) -> UInt256 {
     let value = try readBytes()
     guard value.count <= 32 else { throw .integerOverflow }
-    guard value.first != 0 else { throw .leadingZeroInInteger }
-    return UInt256(bigEndian: value)
+    guard let first = value.first else { return .zero }
+    guard first != 0 else { throw .leadingZeroInInteger }
+    // Right-align the bytes in a zeroed 32-byte word and load it.
+    var word: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    return withUnsafeMutableBytes(of: &word) { raw in
+      value.withUnsafeBytes { source in
+        raw.baseAddress!.advanced(by: 32 - source.count)
+          .copyMemory(from: source.baseAddress!, byteCount: source.count)
+      }
+      return UInt256(bigEndianPointer: UnsafeRawPointer(raw.baseAddress!))
+    }
   }
 
   /// Reads a canonical unsigned integer of at most 8 bytes.

@@ -1,22 +1,24 @@
-/// One micro-benchmark's result: nanoseconds per operation.
+/// One micro-benchmark's outcome: the median time of one operation.
 struct MicroBenchResult {
   let name: String
   let nsPerOp: Double
 }
 
-/// Runs `body` `iterations` times, five times over, and reports the median
-/// run's nanoseconds per iteration (measured with `ContinuousClock`). `body`
-/// must consume its results so the optimiser cannot remove the work.
+/// Times `iterations` calls of `body` five times (after one warm-up call) on
+/// the continuous clock and returns the median nanoseconds per call. `body`
+/// must consume its results so that the optimiser cannot drop the work.
 func measure(_ name: String, iterations: Int, _ body: () -> Void) -> MicroBenchResult {
   let clock = ContinuousClock()
-  var runs: [Double] = []
+  body()
+  var samples: [Double] = []
   for _ in 0..<5 {
     let elapsed = clock.measure {
       for _ in 0..<iterations { body() }
     }
-    let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-    runs.append(ns / Double(max(iterations, 1)))
+    let (seconds, attoseconds) = elapsed.components
+    let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+    samples.append(nanoseconds / Double(max(iterations, 1)))
   }
-  runs.sort()
-  return MicroBenchResult(name: name, nsPerOp: runs[runs.count / 2])
+  samples.sort()
+  return MicroBenchResult(name: name, nsPerOp: samples[samples.count / 2])
 }

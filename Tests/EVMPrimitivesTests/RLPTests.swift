@@ -79,6 +79,26 @@ import Testing
     #expect(failed == 0)
   }
 
+  /// Truncated and corrupted encodings throw (or decode) but never trap.
+  @Test func truncationAndCorruption() throws {
+    var generator = SystemRandomNumberGenerator()
+    for (name, _, out) in try Self.cases("rlptest.json") {
+      for length in 0..<out.count {
+        #expect(throws: RLPError.self, "\(name) prefix \(length)") {
+          try RLP.decode(out[..<length])
+        }
+      }
+      for _ in 0..<64 {
+        var corrupted = out
+        corrupted[Int.random(in: 0..<out.count, using: &generator)] = UInt8.random(
+          in: 0...255, using: &generator)
+        if let item = try? RLP.decode(corrupted) {
+          #expect(RLP.encode(item) == corrupted, "\(name) corrupted round trip")
+        }
+      }
+    }
+  }
+
   @Test func encoderScalars() {
     var e = RLPEncoder()
     e.append(UInt64(0))
