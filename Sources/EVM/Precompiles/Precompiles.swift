@@ -61,8 +61,8 @@ public enum Precompiles {
       guard cost <= UInt64(Int64.max) else { return failure() }
       return charge(gas, Int64(cost)) { ModExp.run(input: input) }
     }
-    t[6] = bnPrecompile("bn254_add", fixedGas: { $0 >= .istanbul ? 150 : 500 })
-    t[7] = bnPrecompile("bn254_mul", fixedGas: { $0 >= .istanbul ? 6000 : 40000 })
+    t[6] = bnAdd
+    t[7] = bnMul
     t[8] = bnPairing
     t[9] = Precompile(name: "blake2f", isImplemented: true) { input, gas, _ in
       guard input.count == 213 else { return failure() }
