@@ -46,7 +46,7 @@ let package = Package(
       name: "WorldState", dependencies: ["EVMPrimitives", "EVM"],
       swiftSettings: hotPathSettings),
     .target(
-      name: "Execution", dependencies: ["EVMPrimitives", "Transactions", "EVM", "WorldState"],
+      name: "Execution", dependencies: ["EVMPrimitives", "EVMCrypto", "Transactions", "EVM", "WorldState"],
       swiftSettings: hotPathSettings),
     .target(
       name: "BlockSTM", dependencies: ["EVMPrimitives", "EVM", "WorldState", "Execution"],
