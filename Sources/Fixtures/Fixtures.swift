@@ -1,2 +1,0 @@
-/// JSON formats: block fixtures, state tests, blockchain tests.
-public enum FixturesModule {}
