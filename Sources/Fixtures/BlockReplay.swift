@@ -19,6 +19,8 @@ public struct BlockReplayReport: Sendable {
   public var executionSeconds: Double
   public var stateRootSeconds: Double
   public var calledPendingPrecompile: Bool
+  /// Per transaction: (hash, succeeded, gas used, cumulative gas used).
+  public var receipts: [(hash: Bytes32, succeeded: Bool, gasUsed: UInt64, cumulative: UInt64)] = []
 
   public var ok: Bool { failures.isEmpty }
   public var megagasPerSecond: Double { Double(gasUsed) / 1e6 / max(executionSeconds, 1e-9) }
@@ -54,6 +56,11 @@ public enum BlockReplay {
       report.receiptsRoot = result.receiptsRoot
       report.logsBloom = result.logsBloom
       report.calledPendingPrecompile = result.calledPendingPrecompile
+      var previous: UInt64 = 0
+      for (receipt, item) in zip(result.receipts, fixture.block.transactions) {
+        report.receipts.append((item.transaction.hash, receipt.succeeded, receipt.cumulativeGasUsed - previous, receipt.cumulativeGasUsed))
+        previous = receipt.cumulativeGasUsed
+      }
       let expect = fixture.expect
       if let gas = expect.gasUsed, gas != result.gasUsed {
         report.failures.append("gasUsed: expected \(gas), got \(result.gasUsed)")

@@ -19,6 +19,9 @@ struct ReplayCommand: ParsableCommand {
   @Flag(help: "One JSON object per block per line.")
   var json = false
 
+  @Flag(help: "Print every transaction's status and gas (the format of Tests/tools/spec-t8n.py).")
+  var receipts = false
+
   func run() throws {
     let files = try FixturePaths.expand(paths)
     var failed = 0
@@ -66,6 +69,11 @@ struct ReplayCommand: ParsableCommand {
             + (report.ok ? "ok" : "FAIL"))
         if let root = report.stateRoot { print("    stateRoot \(root) (\(fmt(report.stateRootSeconds * 1000)) ms)") }
         for failure in report.failures { print("    \(failure)") }
+        if receipts {
+          for (i, r) in report.receipts.enumerated() {
+            print("\(i) \(r.hash) status=\(r.succeeded ? 1 : 0) gas=\(r.gasUsed) cumulative=\(r.cumulative)")
+          }
+        }
       }
     }
     if !json {

@@ -37,7 +37,7 @@ extension EVM {
   /// SELFDESTRUCT; `nil` on success (the frame halts), else the halt reason.
   func selfDestruct(_ frame: Frame, beneficiary: Address) -> Halt? {
     let message = frame.message
-    var cost: Int64 = fork >= .tangerineWhistle ? 5000 : 0
+    var cost: Int64 = 0  // the base 5000 (EIP-150) is in the static table
     if fork >= .berlin && state.warmAccount(beneficiary) { cost += 2600 }
     let balance = state.balance(message.target)
     if fork >= .spuriousDragon {

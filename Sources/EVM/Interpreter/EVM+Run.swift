@@ -1,4 +1,7 @@
 import EVMPrimitives
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 extension EVM {
   /// Runs `frame` until it halts or needs a child frame: the interpreter loop.
@@ -29,6 +32,10 @@ extension EVM {
       }
       while true {
         let op = Int(c[pc])
+        if tracing {
+          EVMTrace.write(
+            "{\"pc\":\(pc),\"op\":\(op),\"gas\":\(frame.gas),\"depth\":\(message.depth + 1),\"refund\":\(state.refund)}\n")
+        }
         let cost = Int64(staticGas[op])
         if cost < 0 { return fail(.invalidOpcode) }
         if sp < Int(minStack[op]) { return fail(.stackUnderflow) }

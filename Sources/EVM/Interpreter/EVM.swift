@@ -1,4 +1,7 @@
 import EVMPrimitives
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Maximum call depth.
 public let callDepthLimit = 1024
@@ -15,6 +18,9 @@ public final class EVM<View: StateView> {
   public let transaction: TransactionContext
   public let fork: Fork
   @usableFromInline let table: InstructionTable
+  /// Prints one EIP-3155-style line per instruction to standard error
+  /// (`PEVM_TRACE=1`); read once per EVM so the loop tests a stored flag.
+  @usableFromInline let tracing: Bool
   /// True once a precompile whose cryptography is pending was called.
   public private(set) var calledPendingPrecompile = false
   @usableFromInline var frames: [(frame: Frame, checkpoint: JournaledState<View>.Checkpoint)] = []
@@ -25,6 +31,7 @@ public final class EVM<View: StateView> {
     self.transaction = transaction
     self.fork = block.fork
     self.table = InstructionTable.forFork(block.fork)
+    self.tracing = EVMTrace.enabled
   }
 
   // MARK: - Driver
@@ -164,4 +171,15 @@ public final class EVM<View: StateView> {
 enum FrameAction {
   case halt(ExecutionStatus, [UInt8])
   case call(Message)
+}
+
+/// Debug tracing switch (`PEVM_TRACE=1` in the environment).
+public enum EVMTrace {
+  public static let enabled: Bool = getenv("PEVM_TRACE") != nil
+
+  /// Writes `line` to standard error.
+  public static func write(_ line: String) {
+    var line = line
+    line.withUTF8 { buffer in _ = Glibc.write(2, buffer.baseAddress, buffer.count) }
+  }
 }
