@@ -229,15 +229,14 @@ public enum TransactionProcessor {
     // Pay the block producer: lazily when the transaction never read the coinbase.
     let priorityFee = fork >= .london ? effectiveGasPrice &- block.baseFee : effectiveGasPrice
     let fee = UInt256(gasUsed) &* priorityFee
-    var credits: [Address: UInt256] = [:]
     if !fee.isZero {
-      credits[block.coinbase] = fee
+      state.credit(block.coinbase, fee)
     } else {
       // A zero fee still modifies the coinbase: created before Spurious
       // Dragon, deleted when empty after it.
       state.addBalance(block.coinbase, .zero)
     }
-    let changes = state.finalize(credits: credits)
+    let changes = state.finalize()
     return TransactionOutcome(
       status: result.status, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       logs: result.status.isSuccess ? state.logs : [], output: result.output, changes: changes,

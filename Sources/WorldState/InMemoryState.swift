@@ -33,6 +33,10 @@ public struct InMemoryState: StateView, Sendable {
 
   public func account(_ address: Address) -> AccountInfo? { accounts[address]?.info }
 
+  public func codeHash(_ address: Address) -> Bytes32 {
+    accounts[address]?.info.codeHash ?? Keccak256.emptyHash
+  }
+
   public func code(_ address: Address, hash: Bytes32) -> Bytecode {
     accounts[address]?.code ?? .empty
   }

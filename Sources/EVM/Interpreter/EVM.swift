@@ -81,7 +81,7 @@ public final class EVM<View: StateView> {
     }
     if message.shouldTransferValue && !message.value.isZero {
       state.subtractBalance(message.caller, message.value)
-      state.addBalance(message.target, message.value)
+      state.credit(message.target, message.value)
     }
     if !message.kind.isCreate, let precompile = Precompiles.lookup(message.codeAddress, fork: fork) {
       if !precompile.isImplemented { calledPendingPrecompile = true }

@@ -45,6 +45,10 @@ public final class JournaledState<View: StateView> {
     case slotWarmed(SlotKey)
     case slotChanged(SlotKey, UInt256)
     case transientChanged(SlotKey, UInt256)
+    /// A lazy credit was added; the payload is the previous pending amount.
+    case creditAdded(Address, UInt256?)
+    /// A pending credit was folded into the account when it was loaded.
+    case creditFolded(Address, UInt256)
   }
 
   /// A point to revert to.
@@ -59,6 +63,11 @@ public final class JournaledState<View: StateView> {
   @usableFromInline var accounts: [Address: Entry] = [:]
   @usableFromInline var slots: [SlotKey: Slot] = [:]
   @usableFromInline var transient: [SlotKey: UInt256] = [:]
+  /// Balance credits to accounts this transaction has not read (lazy: they
+  /// stay deltas in `StateChanges.credits` unless the account is read later).
+  @usableFromInline var pendingCredits: [Address: UInt256] = [:]
+  /// Code of accounts known only by their code hash (not fully loaded).
+  @usableFromInline var codeOnly: [Address: Bytecode] = [:]
   @usableFromInline var journal: [JournalEntry] = []
   /// Logs emitted so far (truncated on revert).
   public private(set) var logs: [Log] = []
@@ -96,6 +105,10 @@ public final class JournaledState<View: StateView> {
         slots[key]!.current = old
       case .transientChanged(let key, let old):
         transient[key] = old
+      case .creditAdded(let address, let old):
+        pendingCredits[address] = old
+      case .creditFolded(let address, let amount):
+        pendingCredits[address] = amount
       }
     }
     logs.removeSubrange(checkpoint.logCount...)
@@ -116,6 +129,16 @@ public final class JournaledState<View: StateView> {
     entry.exists = info != nil
     entry.loaded = true
     accounts[address] = entry
+    if let credit = pendingCredits.removeValue(forKey: address) {
+      // Fold the lazy credit in, undoably: the fold is journaled before the
+      // change, so a revert restores the unfunded entry, then the credit.
+      journal.append(.creditFolded(address, credit))
+      journal.append(.accountChanged(address, entry))
+      entry.info.balance = entry.info.balance &+ credit
+      entry.exists = true
+      entry.dirty = true
+      accounts[address] = entry
+    }
     return entry
   }
 
@@ -231,6 +254,18 @@ public final class JournaledState<View: StateView> {
       $0.info.balance = balance
       $0.exists = true
     }
+  }
+
+  /// Adds `amount` to the balance without reading the account when it has
+  /// not been read yet (a lazy credit, applied when the diff is committed).
+  public func credit(_ address: Address, _ amount: UInt256) {
+    if let entry = accounts[address], entry.loaded {
+      addBalance(address, amount)
+      return
+    }
+    let old = pendingCredits[address]
+    journal.append(.creditAdded(address, old))
+    pendingCredits[address] = (old ?? .zero) &+ amount
   }
 
   public func addBalance(_ address: Address, _ amount: UInt256) {
@@ -376,9 +411,9 @@ public final class JournaledState<View: StateView> {
   // MARK: End of transaction
 
   /// Settles the transaction: deletes self-destructed accounts and (from
-  /// Spurious Dragon) touched empty ones, and returns the diff. `credits` are
-  /// balance additions to accounts that were never read; they stay lazy.
-  public func finalize(credits: [Address: UInt256] = [:]) -> StateChanges {
+  /// Spurious Dragon) touched empty ones, and returns the diff. Pending
+  /// credits to accounts that were never read stay lazy.
+  public func finalize() -> StateChanges {
     var changes = StateChanges()
     for (address, entry) in accounts where entry.dirty || entry.touched {
       if entry.selfDestructed
@@ -397,18 +432,8 @@ public final class JournaledState<View: StateView> {
       change.storage.append((key.key, slot.current))
       changes.accounts[key.address] = change
     }
-    for (address, amount) in credits {
-      if var change = changes.accounts[address], change.info != nil {
-        change.info!.balance = change.info!.balance &+ amount
-        changes.accounts[address] = change
-      } else if let entry = accounts[address], entry.loaded {
-        var info = entry.info
-        info.balance = info.balance &+ amount
-        changes.accounts[address] = AccountChange(info: info)
-      } else {
-        changes.credits[address] = amount
-      }
-    }
+    // Pending credits exist only for accounts never loaded (a load folds them in).
+    changes.credits = pendingCredits
     return changes
   }
 }

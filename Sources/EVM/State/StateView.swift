@@ -14,6 +14,10 @@ import EVMPrimitives
 public protocol StateView {
   /// The account, or `nil` when it does not exist.
   mutating func account(_ address: Address) -> AccountInfo?
+  /// The account's code hash alone (`Keccak256.emptyHash` when it has no code
+  /// or does not exist). Kept apart from `account` so that Block-STM can tell
+  /// a read of code from a read of the balance that lazy credits change.
+  mutating func codeHash(_ address: Address) -> Bytes32
   /// The analysed code with hash `hash` (the code of `address`). Content
   /// addressed, so never a conflict between transactions.
   mutating func code(_ address: Address, hash: Bytes32) -> Bytecode
