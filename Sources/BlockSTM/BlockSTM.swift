@@ -1,2 +1,0 @@
-/// Optimistic parallel execution over multi-version memory.
-public enum BlockSTMModule {}

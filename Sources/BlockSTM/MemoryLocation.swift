@@ -1,0 +1,56 @@
+import EVM
+import EVMPrimitives
+
+/// A location of the world state that Block-STM versions.
+///
+/// An account is split so that transactions conflict only on what they
+/// really share: `basic` (balance, nonce, existence — the target of lazy
+/// credits), `code` (the code hash, which plain transfers read without
+/// reading the balance), `storageEpoch` (written when the account's storage
+/// is wiped by creation or destruction) and `storageWritten` (written with
+/// every storage write, read only by the EIP-7610 collision check).
+public enum MemoryLocation: Hashable, Sendable {
+  case basic(Address)
+  case code(Address)
+  case storage(Address, UInt256)
+  case storageEpoch(Address)
+  case storageWritten(Address)
+
+  /// The account the location belongs to.
+  public var address: Address {
+    switch self {
+    case .basic(let a), .code(let a), .storage(let a, _), .storageEpoch(let a), .storageWritten(let a): return a
+    }
+  }
+
+  /// A cheap 64-bit mix of the location, used to pick a shard.
+  @inlinable
+  var shardHash: UInt64 {
+    func mix(_ x: UInt64) -> UInt64 {
+      var z = x &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    switch self {
+    case .basic(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 1)
+    case .code(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 2)
+    case .storage(let a, let k): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ k.w0 ^ k.w1 ^ k.w2 ^ k.w3)
+    case .storageEpoch(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 3)
+    case .storageWritten(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 4)
+    }
+  }
+}
+
+/// What a transaction wrote to a location.
+public enum WrittenValue: Sendable {
+  /// The account's full basic value (`nil`: the account does not exist).
+  case account(AccountInfo?)
+  /// A lazy balance credit to an account the transaction never read.
+  case credit(UInt256)
+  /// The account's code (hash and analysed code; empty code when destroyed).
+  case code(Bytecode)
+  case storage(UInt256)
+  /// A marker for `storageEpoch` and `storageWritten`.
+  case marker
+}

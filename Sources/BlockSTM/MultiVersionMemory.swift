@@ -1,0 +1,119 @@
+import EVM
+import EVMPrimitives
+import Synchronization
+
+/// Block-STM's multi-version memory: for every location, the values written
+/// by each transaction index (its latest incarnation), or an ESTIMATE marker
+/// where that incarnation was aborted.
+///
+/// Invariants:
+/// - Writers: the worker that executed incarnation `k` of transaction `i`
+///   records its write set (`record`) and, after a failed validation of that
+///   incarnation, the validating worker marks them ESTIMATE (`markEstimates`).
+///   Only one worker at a time owns a given (transaction, incarnation), by the
+///   scheduler's status transitions.
+/// - Readers: any worker executing or validating a transaction `j` reads the
+///   highest entry below `j` (`versions(below:)`).
+/// - Ordering: every location's version list lives in one of `shardCount`
+///   shards, each a `Mutex`; a record or a read holds the shard's lock, so a
+///   reader sees either the whole old or the whole new entry of a location.
+///   The scheduler's atomics order records before the validations that read them.
+public final class MultiVersionMemory: Sendable {
+  /// One written version.
+  public struct Entry: Sendable {
+    public var transaction: Int
+    public var incarnation: Int
+    /// `nil`: ESTIMATE (the writer was aborted and will likely write again).
+    public var value: WrittenValue?
+  }
+
+  static let shardCount = 64
+  private let shards: [Mutex<[MemoryLocation: [Entry]]>]
+  /// The locations each transaction's latest incarnation wrote.
+  private let lastWrites: [Mutex<[MemoryLocation]>]
+
+  public init(transactionCount: Int) {
+    var shards: [Mutex<[MemoryLocation: [Entry]]>] = []
+    shards.reserveCapacity(Self.shardCount)
+    for _ in 0..<Self.shardCount { shards.append(Mutex([:])) }
+    self.shards = shards
+    var lastWrites: [Mutex<[MemoryLocation]>] = []
+    lastWrites.reserveCapacity(transactionCount)
+    for _ in 0..<transactionCount { lastWrites.append(Mutex([])) }
+    self.lastWrites = lastWrites
+  }
+
+  @inline(__always)
+  private func shard(_ location: MemoryLocation) -> Int {
+    Int(truncatingIfNeeded: location.shardHash % UInt64(Self.shardCount))
+  }
+
+  /// Calls `body` with the entries of `location` written by transactions
+  /// below `transaction`, highest first (stops when `body` returns false).
+  public func forEachVersion(
+    of location: MemoryLocation, below transaction: Int, _ body: (Entry) -> Bool
+  ) {
+    shards[shard(location)].withLock { map in
+      guard let entries = map[location] else { return }
+      var i = entries.count - 1
+      while i >= 0 {
+        let entry = entries[i]
+        if entry.transaction < transaction {
+          if !body(entry) { return }
+        }
+        i -= 1
+      }
+    }
+  }
+
+  /// Records the write set of (`transaction`, `incarnation`), replacing the
+  /// previous incarnation's. Returns true when it wrote a location the
+  /// previous incarnation did not (later transactions must be revalidated).
+  public func record(
+    transaction: Int, incarnation: Int, writes: [(MemoryLocation, WrittenValue)]
+  ) -> Bool {
+    let previous = lastWrites[transaction].withLock { $0 }
+    let previousSet = Set(previous)
+    var newSet = Set<MemoryLocation>()
+    newSet.reserveCapacity(writes.count)
+    var wroteNewLocation = false
+    for (location, value) in writes {
+      newSet.insert(location)
+      if !previousSet.contains(location) { wroteNewLocation = true }
+      let entry = Entry(transaction: transaction, incarnation: incarnation, value: value)
+      shards[shard(location)].withLock { map in
+        var entries = map[location, default: []]
+        // Keep the list sorted by transaction index.
+        var index = entries.count
+        while index > 0 && entries[index - 1].transaction > transaction { index -= 1 }
+        if index > 0 && entries[index - 1].transaction == transaction {
+          entries[index - 1] = entry
+        } else {
+          entries.insert(entry, at: index)
+        }
+        map[location] = entries
+      }
+    }
+    for location in previous where !newSet.contains(location) {
+      shards[shard(location)].withLock { map in
+        map[location]?.removeAll { $0.transaction == transaction }
+      }
+    }
+    lastWrites[transaction].withLock { $0 = writes.map(\.0) }
+    return wroteNewLocation
+  }
+
+  /// Marks every location written by `transaction` as ESTIMATE.
+  public func markEstimates(transaction: Int) {
+    let locations = lastWrites[transaction].withLock { $0 }
+    for location in locations {
+      shards[shard(location)].withLock { map in
+        guard var entries = map[location] else { return }
+        for i in entries.indices where entries[i].transaction == transaction {
+          entries[i].value = nil
+        }
+        map[location] = entries
+      }
+    }
+  }
+}
