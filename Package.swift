@@ -71,5 +71,6 @@ let package = Package(
     .testTarget(
       name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"], exclude: ["Vectors"]),
     .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "TestSupport"]),
+    .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "TestSupport"]),
   ]
 )

@@ -5,5 +5,5 @@ struct PEVM: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pevm",
     abstract: "A parallel EVM block executor.",
-    subcommands: [MicroBench.self])
+    subcommands: [MicroBench.self, StateTestCommand.self])
 }

@@ -1,0 +1,2 @@
+import Fixtures
+import XCTest
