@@ -92,7 +92,7 @@ struct StateTestCommand: ParsableCommand {
     if let path = writeKnownFailures {
       let header = [
         "Known state-test failures: relative/path.json::test::Fork::dNgNvN  # reason",
-        "Regenerate: pevm statetest \(paths.joined(separator: " ")) --write-known-failures \(path)",
+        "Regenerate with `make known-failures` (pevm statetest SUITE --write-known-failures FILE).",
       ]
       let text = KnownFailures.render(tally.results, header: header)
       do {
