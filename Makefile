@@ -3,11 +3,14 @@
 
 SWIFT        ?= swift
 SHARED       ?= $(abspath ../shared)
+STATE_TESTS   = $(SHARED)/ethereum-tests/GeneralStateTests
+SPEC_FILLS    = .build/spec-fills
+KNOWN         = Tests/known-failures
 RELEASE_BIN   = .build/release/pevm
 APT_PACKAGES  = libsecp256k1-dev libssl-dev pkg-config
 export PEVM_SHARED = $(SHARED)
 
-.PHONY: setup build test conformance bench run tsan clean format
+.PHONY: setup build test conformance conformance-prague-osaka known-failures bench run tsan clean format
 
 ## setup: install the system libraries (libsecp256k1, OpenSSL) when missing.
 setup:
@@ -28,9 +31,30 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## conformance: the Ethereum conformance suites through the release CLI.
+## conformance: GeneralStateTests (Cancun and older) through the release CLI;
+## fails on a failure missing from the known-failures list or a listed case that passes.
 conformance: build
-	@echo "conformance suites are added as the EVM lands"
+	$(RELEASE_BIN) statetest $(STATE_TESTS) --known-failures $(KNOWN)/GeneralStateTests.txt
+
+## conformance-prague-osaka: the same tests re-filled for Prague and Osaka.
+conformance-prague-osaka: build $(SPEC_FILLS)/.extracted
+	$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Prague \
+	  --known-failures $(KNOWN)/GeneralStateTests-Prague.txt
+	$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Osaka \
+	  --known-failures $(KNOWN)/GeneralStateTests-Osaka.txt
+
+$(SPEC_FILLS)/.extracted: $(SHARED)/spec-fills/GeneralStateTests-Prague-Osaka.tar.xz
+	rm -rf $(SPEC_FILLS) && mkdir -p $(SPEC_FILLS)
+	tar -xJf $< -C $(SPEC_FILLS)
+	touch $@
+
+## known-failures: regenerate the three known-failures lists from the current EVM.
+known-failures: build $(SPEC_FILLS)/.extracted
+	-$(RELEASE_BIN) statetest $(STATE_TESTS) --write-known-failures $(KNOWN)/GeneralStateTests.txt >/dev/null
+	-$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Prague \
+	  --write-known-failures $(KNOWN)/GeneralStateTests-Prague.txt >/dev/null
+	-$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Osaka \
+	  --write-known-failures $(KNOWN)/GeneralStateTests-Osaka.txt >/dev/null
 
 ## bench: primitive micro-benchmarks.
 bench: build

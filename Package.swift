@@ -72,5 +72,6 @@ let package = Package(
       name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"], exclude: ["Vectors"]),
     .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "TestSupport"]),
     .testTarget(name: "EVMTests", dependencies: ["EVM", "WorldState", "Execution", "Transactions", "TestSupport"]),
+    .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "TestSupport"]),
   ]
 )

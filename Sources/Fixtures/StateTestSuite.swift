@@ -1,0 +1,174 @@
+import EVMPrimitives
+import Foundation
+import Synchronization
+
+/// A state-test file to run: where it is and its id in reports.
+public struct StateTestSource: Sendable, Equatable {
+  /// The file on disk.
+  public var url: URL
+  /// The path relative to the suite root (the directory given on the command
+  /// line, or for a file the nearest `GeneralStateTests*` ancestor), the first
+  /// part of a case id.
+  public var relativePath: String
+
+  /// Creates a source.
+  public init(url: URL, relativePath: String) {
+    self.url = url
+    self.relativePath = relativePath
+  }
+}
+
+/// The results of one file, or why it could not be read.
+public struct StateTestFileResult: Sendable {
+  /// The file.
+  public var source: StateTestSource
+  /// Every case run, in order.
+  public var cases: [StateTestCaseResult]
+  /// Set when the file could not be parsed (no cases then).
+  public var error: StateTestError?
+
+  /// Creates a file result.
+  public init(source: StateTestSource, cases: [StateTestCaseResult], error: StateTestError? = nil) {
+    self.source = source
+    self.cases = cases
+    self.error = error
+  }
+}
+
+/// Which cases to run.
+public struct StateTestFilter: Sendable {
+  /// Only this fork, when set.
+  public var fork: Fork?
+  /// Only tests whose name matches this regular expression, when set.
+  public var namePattern: String?
+
+  /// Creates a filter.
+  public init(fork: Fork? = nil, namePattern: String? = nil) {
+    self.fork = fork
+    self.namePattern = namePattern
+  }
+}
+
+/// Finding and running state-test files, in parallel, with results delivered in file order.
+public enum StateTestSuite {
+  /// The `.json` files under each path (files are taken as they are,
+  /// directories recursively), sorted per path, in the order of `paths`.
+  /// Throws a message when a path does not exist.
+  public static func sources(_ paths: [String]) throws(StateTestError) -> [StateTestSource] {
+    var result: [StateTestSource] = []
+    let manager = FileManager.default
+    for path in paths {
+      let url = URL(fileURLWithPath: path).standardizedFileURL
+      var isDirectory: ObjCBool = false
+      guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        throw StateTestError(file: path, field: "", message: "no such file or directory")
+      }
+      if !isDirectory.boolValue {
+        result.append(StateTestSource(url: url, relativePath: relativePath(ofFile: url)))
+        continue
+      }
+      let root = url.resolvingSymlinksInPath().path
+      var files: [String] = []
+      if let enumerator = manager.enumerator(atPath: root) {
+        for case let relative as String in enumerator where relative.hasSuffix(".json") {
+          files.append(relative)
+        }
+      }
+      for relative in files.sorted() {
+        let file = URL(fileURLWithPath: root).appendingPathComponent(relative)
+        result.append(StateTestSource(url: file, relativePath: suiteRelativePath(file) ?? relative))
+      }
+    }
+    return result
+  }
+
+  /// A lone file's id: its path below the nearest `GeneralStateTests*`
+  /// directory (so ids match a whole-suite run), else its name.
+  static func relativePath(ofFile url: URL) -> String {
+    suiteRelativePath(url) ?? url.lastPathComponent
+  }
+
+  /// The path of `url` below its nearest `GeneralStateTests*` ancestor, if any,
+  /// so that a run over a sub-folder or one file names cases as a whole-suite run does.
+  static func suiteRelativePath(_ url: URL) -> String? {
+    let components = url.pathComponents
+    guard let index = components.dropLast().lastIndex(where: { $0.hasPrefix("GeneralStateTests") })
+    else { return nil }
+    return components[(index + 1)...].joined(separator: "/")
+  }
+
+  /// Parses and runs one file.
+  public static func run(_ source: StateTestSource, filter: StateTestFilter = StateTestFilter())
+    -> StateTestFileResult
+  {
+    let file: StateTestFile
+    do {
+      file = try StateTestFile.load(source.url, path: source.relativePath)
+    } catch {
+      return StateTestFileResult(source: source, cases: [], error: error)
+    }
+    var nameRegex: Regex<AnyRegexOutput>?
+    if let pattern = filter.namePattern {
+      do {
+        nameRegex = try Regex(pattern)
+      } catch {
+        let failure = StateTestError(
+          file: source.relativePath, field: "--run", message: "invalid regular expression: \(error)"
+        )
+        return StateTestFileResult(source: source, cases: [], error: failure)
+      }
+    }
+    var cases: [StateTestCaseResult] = []
+    for test in file.tests {
+      if let nameRegex, (try? nameRegex.firstMatch(in: test.name)) == nil { continue }
+      cases += StateTestRunner.run(test, file: source.relativePath) { expectation in
+        guard let fork = filter.fork else { return true }
+        return expectation.fork == fork
+      }
+    }
+    return StateTestFileResult(source: source, cases: cases)
+  }
+
+  /// Runs `sources` on `workers` threads (Dispatch `concurrentPerform`, each
+  /// worker taking the next file), calling `deliver` with each file's result
+  /// in file order, serially, as soon as every earlier file is done.
+  public static func run(
+    _ sources: [StateTestSource], filter: StateTestFilter = StateTestFilter(), workers: Int,
+    deliver: @escaping @Sendable (StateTestFileResult) -> Void
+  ) {
+    let collector = OrderedCollector(count: sources.count, deliver: deliver)
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(workers, sources.count))) { _ in
+      while true {
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if index >= sources.count { return }
+        collector.store(run(sources[index], filter: filter), at: index)
+      }
+    }
+  }
+}
+
+/// Holds finished results until every earlier one is in, then delivers them in order.
+private final class OrderedCollector: Sendable {
+  private struct Buffer {
+    var pending: [Int: StateTestFileResult] = [:]
+    var nextToDeliver = 0
+  }
+  private let buffer = Mutex(Buffer())
+  private let deliver: @Sendable (StateTestFileResult) -> Void
+
+  init(count: Int, deliver: @escaping @Sendable (StateTestFileResult) -> Void) {
+    self.deliver = deliver
+  }
+
+  func store(_ result: StateTestFileResult, at index: Int) {
+    // Delivery happens under the lock so that results come out one at a time, in order.
+    buffer.withLock { buffer in
+      buffer.pending[index] = result
+      while let ready = buffer.pending.removeValue(forKey: buffer.nextToDeliver) {
+        deliver(ready)
+        buffer.nextToDeliver += 1
+      }
+    }
+  }
+}
