@@ -114,13 +114,34 @@ extension BN254 {
     return f
   }
 
-  /// `f^x` for f in the cyclotomic subgroup.
+  /// x = 4965661367192848881 in non-adjacent form, most significant digit
+  /// first, without the leading 1 (24 nonzero digits instead of 28 ones).
+  static let xNAF: [Int8] = {
+    var k = Int64(4_965_661_367_192_848_881)
+    var digits: [Int8] = []
+    while k != 0 {
+      var d: Int64 = 0
+      if k & 1 == 1 {
+        d = 2 - (k & 3)
+        k -= d
+      }
+      digits.append(Int8(d))
+      k >>= 1
+    }
+    return Array(digits.reversed().dropFirst())
+  }()
+
+  /// `f^x` for f in the cyclotomic subgroup (where the inverse is the conjugate).
   static func expByX(_ f: Fp12) -> Fp12 {
-    let x: UInt64 = 4_965_661_367_192_848_881
+    let inverse = f.conjugate
     var result = f
-    for bit in stride(from: 62 - x.leadingZeroBitCount, through: 0, by: -1) {
-      result = result.squared()
-      if (x >> UInt64(bit)) & 1 == 1 { result = result * f }
+    for digit in xNAF {
+      result = result.cyclotomicSquared()
+      if digit == 1 {
+        result = result * f
+      } else if digit == -1 {
+        result = result * inverse
+      }
     }
     return result
   }
@@ -137,20 +158,20 @@ extension BN254 {
     let a = expByX(f)
     let b = expByX(a)
     let c = expByX(b)
-    let a2 = a.squared()
-    let a4 = a2.squared()
-    let a8 = a4.squared()
+    let a2 = a.cyclotomicSquared()
+    let a4 = a2.cyclotomicSquared()
+    let a8 = a4.cyclotomicSquared()
     let a12 = a8 * a4
-    let a18 = a8.squared() * a2
-    let b2 = b.squared()
-    let b4 = b2.squared()
-    let b8 = b4.squared()
+    let a18 = a8.cyclotomicSquared() * a2
+    let b2 = b.cyclotomicSquared()
+    let b4 = b2.cyclotomicSquared()
+    let b8 = b4.cyclotomicSquared()
     let b6 = b4 * b2
-    let b18 = b8.squared() * b2
+    let b18 = b8.cyclotomicSquared() * b2
     let b30 = b18 * b8 * b4
-    let c4 = c.squared().squared()
-    let c36 = c4.squared().squared().squared() * c4
-    let y0 = (c36 * b30 * a18 * f.squared()).conjugate
+    let c4 = c.cyclotomicSquared().cyclotomicSquared()
+    let c36 = c4.cyclotomicSquared().cyclotomicSquared().cyclotomicSquared() * c4
+    let y0 = (c36 * b30 * a18 * f.cyclotomicSquared()).conjugate
     let y1 = (c36 * b18 * a12).conjugate * f
     let y2 = b6 * f
     return y0 * y1.frobenius() * y2.frobenius2() * f.frobenius3()
