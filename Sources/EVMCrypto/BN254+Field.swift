@@ -229,27 +229,29 @@ extension BN254 {
 /// `a + b + carry`, carry out in `carry` (0 or 1).
 @inline(__always)
 func addc(_ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
-  let (s1, o1) = a.addingReportingOverflow(b)
-  let (s2, o2) = s1.addingReportingOverflow(carry)
-  carry = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+  let s1 = a &+ b
+  let s2 = s1 &+ carry
+  carry = (s1 < a ? 1 : 0) | (s2 < s1 ? 1 : 0)
   return s2
 }
 
 /// `a - b - borrow`, borrow out in `borrow` (0 or 1).
 @inline(__always)
 func subb(_ a: UInt64, _ b: UInt64, _ borrow: inout UInt64) -> UInt64 {
-  let (d1, o1) = a.subtractingReportingOverflow(b)
-  let (d2, o2) = d1.subtractingReportingOverflow(borrow)
-  borrow = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+  let d1 = a &- b
+  let d2 = d1 &- borrow
+  borrow = (a < b ? 1 : 0) | (d1 < borrow ? 1 : 0)
   return d2
 }
 
 /// `t + a * b + carry`, the high word left in `carry` (never overflows 128 bits).
 @inline(__always)
 func mac(_ t: UInt64, _ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
-  let wide = UInt128(a) &* UInt128(b) &+ UInt128(t) &+ UInt128(carry)
-  carry = UInt64(truncatingIfNeeded: wide &>> 64)
-  return UInt64(truncatingIfNeeded: wide)
+  let (hi, lo) = a.multipliedFullWidth(by: b)
+  let s1 = lo &+ t
+  let s2 = s1 &+ carry
+  carry = hi &+ (s1 < lo ? 1 : 0) &+ (s2 < s1 ? 1 : 0)
+  return s2
 }
 
 extension BN254 {
