@@ -96,6 +96,19 @@ extension BN254 {
       return reduceOnce(s0, s1, s2, s3)
     }
 
+    /// `a + b` without the final reduction: below 2p < 2^255, a valid input
+    /// to ``montgomeryMultiply(_:_:)`` (which needs `a * b < p * 2^256`, true
+    /// for operands below 2p since 4p < 2^256) but not a canonical element.
+    @inline(__always)
+    static func addUnreduced(_ a: Fp, _ b: Fp) -> Fp {
+      var carry: UInt64 = 0
+      let s0 = addc(a.l0, b.l0, &carry)
+      let s1 = addc(a.l1, b.l1, &carry)
+      let s2 = addc(a.l2, b.l2, &carry)
+      let s3 = addc(a.l3, b.l3, &carry)
+      return Fp(s0, s1, s2, s3)
+    }
+
     @inline(__always)
     static func - (a: Fp, b: Fp) -> Fp {
       var borrow: UInt64 = 0
@@ -285,7 +298,7 @@ extension BN254 {
     static func * (a: Fp2, b: Fp2) -> Fp2 {
       let t0 = a.c0 * b.c0
       let t1 = a.c1 * b.c1
-      let t2 = (a.c0 + a.c1) * (b.c0 + b.c1)
+      let t2 = Fp.montgomeryMultiply(Fp.addUnreduced(a.c0, a.c1), Fp.addUnreduced(b.c0, b.c1))
       return Fp2(t0 - t1, t2 - t0 - t1)
     }
 
@@ -296,7 +309,7 @@ extension BN254 {
     @inline(__always)
     func squared() -> Fp2 {
       let t = c0 * c1
-      return Fp2((c0 + c1) * (c0 - c1), t.doubled())
+      return Fp2(Fp.montgomeryMultiply(Fp.addUnreduced(c0, c1), c0 - c1), t.doubled())
     }
 
     @inline(__always)
