@@ -133,7 +133,7 @@ extension BN254 {
   }
 
   /// x = 4965661367192848881 in non-adjacent form, most significant digit
-  /// first, without the leading 1 (24 nonzero digits instead of 28 ones).
+  /// first, without the leading 1 (23 nonzero digits where binary has 27 ones).
   static let xNAF: [Int8] = {
     var k = Int64(4_965_661_367_192_848_881)
     var digits: [Int8] = []
