@@ -28,18 +28,18 @@ public final class MultiVersionMemory: Sendable {
   }
 
   static let shardCount = 64
-  private let shards: [Mutex<[MemoryLocation: [Entry]]>]
+  private let shards: [Locked<[MemoryLocation: [Entry]]>]
   /// The locations each transaction's latest incarnation wrote.
-  private let lastWrites: [Mutex<[MemoryLocation]>]
+  private let lastWrites: [Locked<[MemoryLocation]>]
 
   public init(transactionCount: Int) {
-    var shards: [Mutex<[MemoryLocation: [Entry]]>] = []
+    var shards: [Locked<[MemoryLocation: [Entry]]>] = []
     shards.reserveCapacity(Self.shardCount)
-    for _ in 0..<Self.shardCount { shards.append(Mutex([:])) }
+    for _ in 0..<Self.shardCount { shards.append(Locked([:])) }
     self.shards = shards
-    var lastWrites: [Mutex<[MemoryLocation]>] = []
+    var lastWrites: [Locked<[MemoryLocation]>] = []
     lastWrites.reserveCapacity(transactionCount)
-    for _ in 0..<transactionCount { lastWrites.append(Mutex([])) }
+    for _ in 0..<transactionCount { lastWrites.append(Locked([])) }
     self.lastWrites = lastWrites
   }
 

@@ -96,6 +96,19 @@ extension BN254 {
       return reduceOnce(s0, s1, s2, s3)
     }
 
+    /// `a + b` without the final reduction: below 2p < 2^255, a valid input
+    /// to ``montgomeryMultiply(_:_:)`` (which needs `a * b < p * 2^256`, true
+    /// for operands below 2p since 4p < 2^256) but not a canonical element.
+    @inline(__always)
+    static func addUnreduced(_ a: Fp, _ b: Fp) -> Fp {
+      var carry: UInt64 = 0
+      let s0 = addc(a.l0, b.l0, &carry)
+      let s1 = addc(a.l1, b.l1, &carry)
+      let s2 = addc(a.l2, b.l2, &carry)
+      let s3 = addc(a.l3, b.l3, &carry)
+      return Fp(s0, s1, s2, s3)
+    }
+
     @inline(__always)
     static func - (a: Fp, b: Fp) -> Fp {
       var borrow: UInt64 = 0
@@ -103,12 +116,13 @@ extension BN254 {
       let d1 = subb(a.l1, b.l1, &borrow)
       let d2 = subb(a.l2, b.l2, &borrow)
       let d3 = subb(a.l3, b.l3, &borrow)
-      if borrow == 0 { return Fp(d0, d1, d2, d3) }
+      // Add p back when the subtraction borrowed, without a branch.
+      let mask = 0 &- borrow
       var carry: UInt64 = 0
-      let r0 = addc(d0, p0, &carry)
-      let r1 = addc(d1, p1, &carry)
-      let r2 = addc(d2, p2, &carry)
-      let r3 = addc(d3, p3, &carry)
+      let r0 = addc(d0, p0 & mask, &carry)
+      let r1 = addc(d1, p1 & mask, &carry)
+      let r2 = addc(d2, p2 & mask, &carry)
+      let r3 = addc(d3, p3 & mask, &carry)
       return Fp(r0, r1, r2, r3)
     }
 
@@ -146,37 +160,80 @@ extension BN254 {
       let d1 = subb(s1, p1, &borrow)
       let d2 = subb(s2, p2, &borrow)
       let d3 = subb(s3, p3, &borrow)
-      return borrow == 0 ? Fp(d0, d1, d2, d3) : Fp(s0, s1, s2, s3)
+      // Keep s when the subtraction borrowed (mask all ones), without a branch.
+      let mask = 0 &- borrow
+      return Fp(
+        d0 ^ ((s0 ^ d0) & mask), d1 ^ ((s1 ^ d1) & mask), d2 ^ ((s2 ^ d2) & mask),
+        d3 ^ ((s3 ^ d3) & mask))
     }
 
     /// Montgomery product `a * b / 2^256 mod p` (CIOS). p < 2^254 keeps every
     /// intermediate below 2p, so four limbs plus one carry word suffice.
     @inline(__always)
     static func montgomeryMultiply(_ a: Fp, _ b: Fp) -> Fp {
+      var c: UInt64 = 0
       var t0: UInt64 = 0
       var t1: UInt64 = 0
       var t2: UInt64 = 0
       var t3: UInt64 = 0
-      @inline(__always)
-      func round(_ bi: UInt64) {
-        var c: UInt64 = 0
-        t0 = mac(t0, a.l0, bi, &c)
-        t1 = mac(t1, a.l1, bi, &c)
-        t2 = mac(t2, a.l2, bi, &c)
-        t3 = mac(t3, a.l3, bi, &c)
-        let t4 = c
-        let m = t0 &* inv
-        c = 0
-        _ = mac(t0, m, p0, &c)
-        t0 = mac(t1, m, p1, &c)
-        t1 = mac(t2, m, p2, &c)
-        t2 = mac(t3, m, p3, &c)
-        t3 = t4 &+ c
-      }
-      round(b.l0)
-      round(b.l1)
-      round(b.l2)
-      round(b.l3)
+      var t4: UInt64 = 0
+      var m: UInt64 = 0
+      // Limb 0 of b.
+      c = 0
+      t0 = mac(t0, a.l0, b.l0, &c)
+      t1 = mac(t1, a.l1, b.l0, &c)
+      t2 = mac(t2, a.l2, b.l0, &c)
+      t3 = mac(t3, a.l3, b.l0, &c)
+      t4 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac(t0, m, p0, &c)
+      t0 = mac(t1, m, p1, &c)
+      t1 = mac(t2, m, p2, &c)
+      t2 = mac(t3, m, p3, &c)
+      t3 = t4 &+ c
+      // Limb 1 of b.
+      c = 0
+      t0 = mac(t0, a.l0, b.l1, &c)
+      t1 = mac(t1, a.l1, b.l1, &c)
+      t2 = mac(t2, a.l2, b.l1, &c)
+      t3 = mac(t3, a.l3, b.l1, &c)
+      t4 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac(t0, m, p0, &c)
+      t0 = mac(t1, m, p1, &c)
+      t1 = mac(t2, m, p2, &c)
+      t2 = mac(t3, m, p3, &c)
+      t3 = t4 &+ c
+      // Limb 2 of b.
+      c = 0
+      t0 = mac(t0, a.l0, b.l2, &c)
+      t1 = mac(t1, a.l1, b.l2, &c)
+      t2 = mac(t2, a.l2, b.l2, &c)
+      t3 = mac(t3, a.l3, b.l2, &c)
+      t4 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac(t0, m, p0, &c)
+      t0 = mac(t1, m, p1, &c)
+      t1 = mac(t2, m, p2, &c)
+      t2 = mac(t3, m, p3, &c)
+      t3 = t4 &+ c
+      // Limb 3 of b.
+      c = 0
+      t0 = mac(t0, a.l0, b.l3, &c)
+      t1 = mac(t1, a.l1, b.l3, &c)
+      t2 = mac(t2, a.l2, b.l3, &c)
+      t3 = mac(t3, a.l3, b.l3, &c)
+      t4 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac(t0, m, p0, &c)
+      t0 = mac(t1, m, p1, &c)
+      t1 = mac(t2, m, p2, &c)
+      t2 = mac(t3, m, p3, &c)
+      t3 = t4 &+ c
       return reduceOnce(t0, t1, t2, t3)
     }
   }
@@ -185,18 +242,18 @@ extension BN254 {
 /// `a + b + carry`, carry out in `carry` (0 or 1).
 @inline(__always)
 func addc(_ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
-  let (s1, o1) = a.addingReportingOverflow(b)
-  let (s2, o2) = s1.addingReportingOverflow(carry)
-  carry = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+  let s1 = a &+ b
+  let s2 = s1 &+ carry
+  carry = (s1 < a ? 1 : 0) | (s2 < s1 ? 1 : 0)
   return s2
 }
 
 /// `a - b - borrow`, borrow out in `borrow` (0 or 1).
 @inline(__always)
 func subb(_ a: UInt64, _ b: UInt64, _ borrow: inout UInt64) -> UInt64 {
-  let (d1, o1) = a.subtractingReportingOverflow(b)
-  let (d2, o2) = d1.subtractingReportingOverflow(borrow)
-  borrow = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+  let d1 = a &- b
+  let d2 = d1 &- borrow
+  borrow = (a < b ? 1 : 0) | (d1 < borrow ? 1 : 0)
   return d2
 }
 
@@ -204,9 +261,9 @@ func subb(_ a: UInt64, _ b: UInt64, _ borrow: inout UInt64) -> UInt64 {
 @inline(__always)
 func mac(_ t: UInt64, _ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
   let (hi, lo) = a.multipliedFullWidth(by: b)
-  let (s1, o1) = lo.addingReportingOverflow(t)
-  let (s2, o2) = s1.addingReportingOverflow(carry)
-  carry = hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+  let s1 = lo &+ t
+  let s2 = s1 &+ carry
+  carry = hi &+ (s1 < lo ? 1 : 0) &+ (s2 < s1 ? 1 : 0)
   return s2
 }
 
@@ -241,7 +298,7 @@ extension BN254 {
     static func * (a: Fp2, b: Fp2) -> Fp2 {
       let t0 = a.c0 * b.c0
       let t1 = a.c1 * b.c1
-      let t2 = (a.c0 + a.c1) * (b.c0 + b.c1)
+      let t2 = Fp.montgomeryMultiply(Fp.addUnreduced(a.c0, a.c1), Fp.addUnreduced(b.c0, b.c1))
       return Fp2(t0 - t1, t2 - t0 - t1)
     }
 
@@ -252,7 +309,7 @@ extension BN254 {
     @inline(__always)
     func squared() -> Fp2 {
       let t = c0 * c1
-      return Fp2((c0 + c1) * (c0 - c1), t.doubled())
+      return Fp2(Fp.montgomeryMultiply(Fp.addUnreduced(c0, c1), c0 - c1), t.doubled())
     }
 
     @inline(__always)

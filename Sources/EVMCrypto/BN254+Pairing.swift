@@ -14,6 +14,7 @@ extension BN254 {
     var negXP: Fp
     /// Q (affine, on the twist) and its images π(Q) and -π²(Q).
     var q: (x: Fp2, y: Fp2)
+    var negQ: (x: Fp2, y: Fp2)
     var q1: (x: Fp2, y: Fp2)
     var negQ2: (x: Fp2, y: Fp2)
 
@@ -21,6 +22,7 @@ extension BN254 {
       yP = p.y
       negXP = -p.x
       self.q = q
+      negQ = (q.x, -q.y)
       let g1 = BN254.frobeniusGamma1
       q1 = (q.x.conjugate * g1.1, q.y.conjugate * g1.2)
       let g2 = BN254.frobeniusGamma2
@@ -83,24 +85,40 @@ extension BN254 {
     return (lineA, lineB, lineC)
   }
 
-  /// 6x + 2, most significant bit first, without its leading one.
-  static let ateLoopBits: [Bool] = {
-    let loop: UInt128 = 6 * 4_965_661_367_192_848_881 + 2
-    let width = 128 - loop.leadingZeroBitCount
-    return (0..<(width - 1)).reversed().map { (loop >> UInt128($0)) & 1 == 1 }
+  /// 6x + 2 in non-adjacent form, most significant digit first, without the
+  /// leading 1: 65 digits of which 21 are nonzero (the binary form has 36 ones
+  /// after the leading one), so fewer addition steps.
+  static let ateLoopNAF: [Int8] = {
+    var k: UInt128 = 6 * 4_965_661_367_192_848_881 + 2
+    var digits: [Int8] = []
+    while k != 0 {
+      if k & 1 == 1 {
+        if k & 3 == 1 {
+          digits.append(1)
+          k -= 1
+        } else {
+          digits.append(-1)
+          k += 1
+        }
+      } else {
+        digits.append(0)
+      }
+      k >>= 1
+    }
+    return Array(digits.reversed().dropFirst())
   }()
 
   /// The product of the Miller loops of all pairs, sharing the squarings.
   static func millerLoop(_ pairs: [PairingInput]) -> Fp12 {
     var f = Fp12.one
     var ts = pairs.map { TwistPoint(x: $0.q.x, y: $0.q.y, z: .one) }
-    for bit in ateLoopBits {
+    for digit in ateLoopNAF {
       f = f.squared()
       for i in pairs.indices {
         let l = doublingStep(&ts[i], pairs[i])
         f = f.mulByLine(l.0, l.1, l.2)
-        if bit {
-          let m = additionStep(&ts[i], pairs[i].q, pairs[i])
+        if digit != 0 {
+          let m = additionStep(&ts[i], digit == 1 ? pairs[i].q : pairs[i].negQ, pairs[i])
           f = f.mulByLine(m.0, m.1, m.2)
         }
       }
@@ -114,13 +132,34 @@ extension BN254 {
     return f
   }
 
-  /// `f^x` for f in the cyclotomic subgroup.
+  /// x = 4965661367192848881 in non-adjacent form, most significant digit
+  /// first, without the leading 1 (23 nonzero digits where binary has 27 ones).
+  static let xNAF: [Int8] = {
+    var k = Int64(4_965_661_367_192_848_881)
+    var digits: [Int8] = []
+    while k != 0 {
+      var d: Int64 = 0
+      if k & 1 == 1 {
+        d = 2 - (k & 3)
+        k -= d
+      }
+      digits.append(Int8(d))
+      k >>= 1
+    }
+    return Array(digits.reversed().dropFirst())
+  }()
+
+  /// `f^x` for f in the cyclotomic subgroup (where the inverse is the conjugate).
   static func expByX(_ f: Fp12) -> Fp12 {
-    let x: UInt64 = 4_965_661_367_192_848_881
+    let inverse = f.conjugate
     var result = f
-    for bit in stride(from: 62 - x.leadingZeroBitCount, through: 0, by: -1) {
-      result = result.squared()
-      if (x >> UInt64(bit)) & 1 == 1 { result = result * f }
+    for digit in xNAF {
+      result = result.cyclotomicSquared()
+      if digit == 1 {
+        result = result * f
+      } else if digit == -1 {
+        result = result * inverse
+      }
     }
     return result
   }
@@ -137,20 +176,20 @@ extension BN254 {
     let a = expByX(f)
     let b = expByX(a)
     let c = expByX(b)
-    let a2 = a.squared()
-    let a4 = a2.squared()
-    let a8 = a4.squared()
+    let a2 = a.cyclotomicSquared()
+    let a4 = a2.cyclotomicSquared()
+    let a8 = a4.cyclotomicSquared()
     let a12 = a8 * a4
-    let a18 = a8.squared() * a2
-    let b2 = b.squared()
-    let b4 = b2.squared()
-    let b8 = b4.squared()
+    let a18 = a8.cyclotomicSquared() * a2
+    let b2 = b.cyclotomicSquared()
+    let b4 = b2.cyclotomicSquared()
+    let b8 = b4.cyclotomicSquared()
     let b6 = b4 * b2
-    let b18 = b8.squared() * b2
+    let b18 = b8.cyclotomicSquared() * b2
     let b30 = b18 * b8 * b4
-    let c4 = c.squared().squared()
-    let c36 = c4.squared().squared().squared() * c4
-    let y0 = (c36 * b30 * a18 * f.squared()).conjugate
+    let c4 = c.cyclotomicSquared().cyclotomicSquared()
+    let c36 = c4.cyclotomicSquared().cyclotomicSquared().cyclotomicSquared() * c4
+    let y0 = (c36 * b30 * a18 * f.cyclotomicSquared()).conjugate
     let y1 = (c36 * b18 * a12).conjugate * f
     let y2 = b6 * f
     return y0 * y1.frobenius() * y2.frobenius2() * f.frobenius3()

@@ -26,22 +26,21 @@ public enum Blake2F {
     let flag = input[212]
     guard flag <= 1 else { throw .invalidInput }
     let rounds = UInt32(truncatingIfNeeded: gas(input: input))
-    var h = [UInt64](repeating: 0, count: 8)
-    var m = [UInt64](repeating: 0, count: 16)
-    input.withUnsafeBufferPointer { bytes in
-      for i in 0..<8 { h[i] = readLE(bytes, 4 + 8 * i) }
-      for i in 0..<16 { m[i] = readLE(bytes, 68 + 8 * i) }
-    }
-    let t0 = input.withUnsafeBufferPointer { readLE($0, 196) }
-    let t1 = input.withUnsafeBufferPointer { readLE($0, 204) }
-    h.withUnsafeMutableBufferPointer { hp in
-      m.withUnsafeBufferPointer { mp in
-        compress(rounds: rounds, h: hp, m: mp, t0: t0, t1: t1, final: flag == 1)
-      }
-    }
     var out = [UInt8](repeating: 0, count: 64)
-    for i in 0..<8 {
-      for j in 0..<8 { out[8 * i + j] = UInt8(truncatingIfNeeded: h[i] >> (8 * UInt64(j))) }
+    // h (8 words) and m (16 words) on the stack.
+    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 24) { words in
+      input.withUnsafeBufferPointer { bytes in
+        for i in 0..<24 { words[i] = readLE(bytes, 4 + 8 * i) }
+        let h = UnsafeMutableBufferPointer(rebasing: words[0..<8])
+        let m = UnsafeBufferPointer(rebasing: words[8..<24])
+        compress(
+          rounds: rounds, h: h, m: m, t0: readLE(bytes, 196), t1: readLE(bytes, 204),
+          final: flag == 1)
+      }
+      for i in 0..<8 {
+        let word = words[i]
+        for j in 0..<8 { out[8 * i + j] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(j))) }
+      }
     }
     return out
   }

@@ -1,6 +1,7 @@
-import EVMCrypto
 import EVMPrimitives
 import Testing
+
+@testable import EVMCrypto
 
 @Suite struct BN254Tests {
   private func check(
@@ -76,5 +77,48 @@ import Testing
     #expect(BN254.pairingGas(pairs: 0, fork: .istanbul) == 45000)
     #expect(BN254.pairingGas(pairs: 2, fork: .berlin) == 113_000)
     #expect(BN254.pairingGas(pairs: Int.max, fork: .berlin) == .max)
+  }
+}
+
+/// Internal cross-checks of the fast paths against their direct definitions.
+@Suite struct BN254InternalTests {
+  /// The endomorphism-based G2 membership test agrees with `r * Q == O` on
+  /// every twist point in the vectors (in and out of the subgroup) and on multiples of them.
+  @Test func fastSubgroupCheckMatchesDefinition() throws {
+    let cases = try PrecompileVectors.load("bn254Pairing")
+    var checked = 0
+    var outside = 0
+    for c in cases where c.input.count >= 192 && c.input.count % 192 == 0 {
+      for offset in stride(from: 64, to: c.input.count, by: 192) {
+        let q = c.input.withUnsafeBufferPointer { bytes in
+          try? BN254.decodeG2(bytes, at: offset)
+        }
+        guard let q, !(q.x.isZero && q.y.isZero) else { continue }
+        let slow = BN254.isInG2SubgroupSlow(q)
+        #expect(BN254.isInG2Subgroup(q) == slow)
+        if !slow { outside += 1 }
+        // 3Q stays in (or out of) the subgroup.
+        let triple =
+          (BN254.G2Point(affineX: q.x, affineY: q.y).doubled()
+          + BN254.G2Point(affineX: q.x, affineY: q.y)).affine
+        #expect(BN254.isInG2Subgroup(triple) == BN254.isInG2SubgroupSlow(triple))
+        checked += 1
+      }
+    }
+    print("G2 subgroup: \(checked) points checked, \(outside) outside the subgroup")
+    #expect(checked > 10 && outside > 0)
+  }
+
+  /// Granger–Scott squaring equals plain squaring in the cyclotomic subgroup.
+  @Test func cyclotomicSquaring() {
+    let e = BN254.Fp2(BN254.Fp(small: 7), BN254.Fp(small: 3))
+    let a = BN254.Fp12(
+      BN254.Fp6(e, e.squared(), e + e), BN254.Fp6(e.doubled(), e, e.squared().squared()))
+    var f = a.conjugate * a.inverse()
+    f = f.frobenius2() * f
+    #expect(f.cyclotomicSquared() == f.squared())
+    #expect(f * f.conjugate == .one)
+    #expect(a.frobenius().frobenius() == a.frobenius2())
+    #expect(a.frobenius2().frobenius() == a.frobenius3())
   }
 }

@@ -349,6 +349,10 @@ def bn_pairing_vectors():
     bad_twist = twist_point_not_in_subgroup()
     cases.append(g1_bytes(G1) + g2_bytes(bad_twist))
     cases.append(b"\x00" * 64 + g2_bytes(bad_twist))
+    for _ in range(6):  # more twist points outside the order-r subgroup
+        cases.append(g1_bytes(rand_g1()) + g2_bytes(twist_point_not_in_subgroup()))
+    # Valid first pair, non-subgroup second pair.
+    cases.append(g1_bytes(G1) + g2_bytes(G2) + g1_bytes(G1) + g2_bytes(twist_point_not_in_subgroup()))
     g2 = bytearray(g2_bytes(G2))
     g2[127] ^= 1  # off the twist
     cases.append(g1_bytes(G1) + bytes(g2))
