@@ -38,6 +38,9 @@ import Testing
       let full = a.multipliedFullWidth(by: b)
       c.check(full.low == Oracle.word(product), "full low \(describe(a, b))")
       c.check(full.high == Oracle.word(product >> 256), "full high \(describe(a, b))")
+      let square = Oracle.big(a) * Oracle.big(a)
+      c.check(a.power(UInt256(2)) == Oracle.word(square), "square \(describe(a, b))")
+      c.check(a.power(UInt256(3)) == Oracle.word(square * Oracle.big(a)), "cube \(describe(a, b))")
     }
     c.finish()
   }
