@@ -43,18 +43,15 @@ extension UInt256 {
     (x &<< 1) &<< (63 &- s)
   }
 
-  /// Logical left shift by a bit count; counts of 256 or more give zero and
-  /// negative counts shift right.
+  /// Left shift by `n` in 0..<256 (not checked).
   @inlinable @inline(__always)
-  public static func << (lhs: UInt256, rhs: Int) -> UInt256 {
-    if rhs < 0 { return rhs <= -256 ? .zero : lhs >> (0 - rhs) }
-    if rhs >= 256 { return .zero }
-    let s = UInt64(rhs & 63)
-    let a0 = lhs.w0 &<< s
-    let a1 = (lhs.w1 &<< s) | _spillRight(lhs.w0, s)
-    let a2 = (lhs.w2 &<< s) | _spillRight(lhs.w1, s)
-    let a3 = (lhs.w3 &<< s) | _spillRight(lhs.w2, s)
-    switch rhs >> 6 {
+  func _shiftedLeft(_ n: Int) -> UInt256 {
+    let s = UInt64(n & 63)
+    let a0 = w0 &<< s
+    let a1 = (w1 &<< s) | UInt256._spillRight(w0, s)
+    let a2 = (w2 &<< s) | UInt256._spillRight(w1, s)
+    let a3 = (w3 &<< s) | UInt256._spillRight(w2, s)
+    switch n >> 6 {
     case 0: return UInt256(w0: a0, w1: a1, w2: a2, w3: a3)
     case 1: return UInt256(w0: 0, w1: a0, w2: a1, w3: a2)
     case 2: return UInt256(w0: 0, w1: 0, w2: a0, w3: a1)
@@ -62,23 +59,36 @@ extension UInt256 {
     }
   }
 
-  /// Logical right shift by a bit count; counts of 256 or more give zero and
-  /// negative counts shift left.
+  /// Logical right shift by `n` in 0..<256 (not checked).
   @inlinable @inline(__always)
-  public static func >> (lhs: UInt256, rhs: Int) -> UInt256 {
-    if rhs < 0 { return rhs <= -256 ? .zero : lhs << (0 - rhs) }
-    if rhs >= 256 { return .zero }
-    let s = UInt64(rhs & 63)
-    let a0 = (lhs.w0 &>> s) | _spillLeft(lhs.w1, s)
-    let a1 = (lhs.w1 &>> s) | _spillLeft(lhs.w2, s)
-    let a2 = (lhs.w2 &>> s) | _spillLeft(lhs.w3, s)
-    let a3 = lhs.w3 &>> s
-    switch rhs >> 6 {
+  func _shiftedRight(_ n: Int) -> UInt256 {
+    let s = UInt64(n & 63)
+    let a0 = (w0 &>> s) | UInt256._spillLeft(w1, s)
+    let a1 = (w1 &>> s) | UInt256._spillLeft(w2, s)
+    let a2 = (w2 &>> s) | UInt256._spillLeft(w3, s)
+    let a3 = w3 &>> s
+    switch n >> 6 {
     case 0: return UInt256(w0: a0, w1: a1, w2: a2, w3: a3)
     case 1: return UInt256(w0: a1, w1: a2, w2: a3, w3: 0)
     case 2: return UInt256(w0: a2, w1: a3, w2: 0, w3: 0)
     default: return UInt256(w0: a3, w1: 0, w2: 0, w3: 0)
     }
+  }
+
+  /// Logical left shift by a bit count; counts of 256 or more give zero and
+  /// negative counts shift right.
+  @inlinable @inline(__always)
+  public static func << (lhs: UInt256, rhs: Int) -> UInt256 {
+    if rhs >= 0 { return rhs < 256 ? lhs._shiftedLeft(rhs) : .zero }
+    return rhs > -256 ? lhs._shiftedRight(0 - rhs) : .zero
+  }
+
+  /// Logical right shift by a bit count; counts of 256 or more give zero and
+  /// negative counts shift left.
+  @inlinable @inline(__always)
+  public static func >> (lhs: UInt256, rhs: Int) -> UInt256 {
+    if rhs >= 0 { return rhs < 256 ? lhs._shiftedRight(rhs) : .zero }
+    return rhs > -256 ? lhs._shiftedLeft(0 - rhs) : .zero
   }
 
   /// The shift count as an `Int` in 0...256, with every count of 256 or more mapped to 256.

@@ -203,17 +203,11 @@ extension UInt256: CustomStringConvertible {
     var value = UInt256.zero
     for ch in text.utf8 {
       guard ch >= 48, ch <= 57 else { return nil }
-      // value = value * 10 + digit, with overflow detection.
-      var carry = UInt64(ch - 48)
-      var limbs = [value.w0, value.w1, value.w2, value.w3]
-      for i in 0..<4 {
-        let (hi, lo) = limbs[i].multipliedFullWidth(by: 10)
-        let (sum, overflow) = lo.addingReportingOverflow(carry)
-        limbs[i] = sum
-        carry = hi &+ (overflow ? 1 : 0)
-      }
-      guard carry == 0 else { return nil }
-      value = UInt256(w0: limbs[0], w1: limbs[1], w2: limbs[2], w3: limbs[3])
+      // value = value * 10 + digit, with overflow detection (no allocation).
+      let (times10, mulOverflow) = value.multipliedReportingOverflow(by: UInt256(10))
+      let (sum, addOverflow) = times10.addingReportingOverflow(UInt256(UInt64(ch - 48)))
+      guard !mulOverflow, !addOverflow else { return nil }
+      value = sum
     }
     self = value
   }

@@ -7,6 +7,13 @@ struct MicroBench: ParsableCommand {
     abstract: "Benchmark the primitives: UInt256 arithmetic, Keccak, RLP, sender recovery.")
 
   func run() throws {
-    print("no primitive benchmarks registered yet")
+    // Each suite returns its rows; add new suites to this list.
+    let suites: [() -> [MicroBenchResult]] = [
+      benchUInt256, benchCodec, benchCrypto, benchPrecompiles,
+    ]
+    var results: [MicroBenchResult] = []
+    for suite in suites { results += suite() }
+    printMicroBenchTable(results)
+    print("(checksum \(String(microBenchSink, radix: 16)))")
   }
 }

@@ -183,6 +183,25 @@ import Testing
     #expect(!UInt256.zero.signedLessThan(.zero) && !UInt256.zero.signedGreaterThan(.zero))
   }
 
+  @Test func decimalParsing() {
+    let maxText = "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+    #expect(UInt256(decimal: maxText) == .max)
+    #expect(
+      UInt256(
+        decimal: "115792089237316195423570985008687907853269984665640564039457584007913129639936")
+        == nil)
+    #expect(UInt256(decimal: maxText + "0") == nil)
+    #expect(UInt256(decimal: "0") == .zero)
+    #expect(UInt256(decimal: "18446744073709551616") == UInt256(w0: 0, w1: 1, w2: 0, w3: 0))
+    #expect(UInt256(decimal: "12a") == nil)
+    #expect(UInt256(decimal: "") == nil)
+    var rng = SplitMix64(seed: Operands.seed ^ 13)
+    for _ in 0..<500 {
+      let x = Operands.value(&rng)
+      #expect(UInt256(decimal: String(Oracle.big(x))) == x)
+    }
+  }
+
   @Test func splitMixIsDeterministic() {
     var a = SplitMix64(seed: 42)
     var b = SplitMix64(seed: 42)

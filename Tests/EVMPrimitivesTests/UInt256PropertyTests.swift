@@ -38,6 +38,9 @@ import Testing
       let full = a.multipliedFullWidth(by: b)
       c.check(full.low == Oracle.word(product), "full low \(describe(a, b))")
       c.check(full.high == Oracle.word(product >> 256), "full high \(describe(a, b))")
+      let square = Oracle.big(a) * Oracle.big(a)
+      c.check(a.power(UInt256(2)) == Oracle.word(square), "square \(describe(a, b))")
+      c.check(a.power(UInt256(3)) == Oracle.word(square * Oracle.big(a)), "cube \(describe(a, b))")
     }
     c.finish()
   }
@@ -52,6 +55,29 @@ import Testing
       c.check(a.remainder(dividingBy: b) == r, "mod \(describe(a, b))")
       let qr = a.quotientAndRemainder(dividingBy: b)
       c.check(qr.quotient == q && qr.remainder == r, "divmod \(describe(a, b))")
+    }
+    c.finish()
+  }
+
+  @Test func singleLimbDivisorsAndModuli() {
+    var c = PropertyChecker(seed: Operands.seed)
+    var rng = SplitMix64(seed: Operands.seed ^ 12)
+    for (a, b, _) in Operands.triples(Self.count, salt: 12) {
+      // Divisors of every bit length up to 64, including 2^63 and 2^64 - 1.
+      let d =
+        rng.next() % 4 == 0
+        ? Operands.limbPatterns.randomElement(using: &rng)! : rng.next() >> (rng.next() % 64)
+      let divisor = UInt256(d == 0 ? 1 : d)
+      let (x, y, z) = (Oracle.big(a), Oracle.big(b), Oracle.big(divisor))
+      let qr = a.quotientAndRemainder(dividingBy: divisor)
+      c.check(qr.quotient == Oracle.word(x / z), "div64 \(describe(a, divisor))")
+      c.check(qr.remainder == Oracle.word(x % z), "mod64 \(describe(a, divisor))")
+      c.check(
+        a.mulMod(b, divisor) == Oracle.word((x * y) % z),
+        "mulmod64 \(describe(a, b)) m=\(divisor.hexWord)")
+      c.check(
+        a.addMod(b, divisor) == Oracle.word((x + y) % z),
+        "addmod64 \(describe(a, b)) m=\(divisor.hexWord)")
     }
     c.finish()
   }
