@@ -10,7 +10,7 @@ RELEASE_BIN   = .build/release/pevm
 APT_PACKAGES  = libsecp256k1-dev libssl-dev pkg-config
 export PEVM_SHARED = $(SHARED)
 
-.PHONY: setup build test conformance conformance-prague-osaka known-failures bench run tsan clean format
+.PHONY: setup build test replay conformance conformance-prague-osaka known-failures bench run tsan clean format
 
 ## setup: install the system libraries (libsecp256k1, OpenSSL) when missing.
 setup:
@@ -35,6 +35,7 @@ test: setup
 ## fails on a failure missing from the known-failures list or a listed case that passes.
 conformance: build
 	$(RELEASE_BIN) statetest $(STATE_TESTS) --known-failures $(KNOWN)/GeneralStateTests.txt
+	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
 
 ## conformance-prague-osaka: the same tests re-filled for Prague and Osaka.
 conformance-prague-osaka: build $(SPEC_FILLS)/.extracted
@@ -62,7 +63,7 @@ bench: build
 
 ## run: the main job on a bundled fixture.
 run: build
-	$(RELEASE_BIN) microbench
+	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
 
 ## tsan: the test suite under ThreadSanitizer.
 tsan: setup
