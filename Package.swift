@@ -53,7 +53,7 @@ let package = Package(
       swiftSettings: hotPathSettings),
     .target(
       name: "Fixtures",
-      dependencies: ["EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution"],
+      dependencies: ["EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution", "BlockSTM"],
       swiftSettings: hotPathSettings),
     .executableTarget(
       name: "pevm",

@@ -90,6 +90,29 @@ public enum TransactionProcessor {
     _ tx: Transaction, sender: Address, view: View, block: BlockEnvironment,
     blockGasUsed: UInt64 = 0, blockBlobGasUsed: UInt64 = 0
   ) throws(InvalidTransaction) -> TransactionOutcome {
+    var view = view
+    return try execute(
+      tx, sender: sender, view: &view, block: block, blockGasUsed: blockGasUsed,
+      blockBlobGasUsed: blockBlobGasUsed)
+  }
+
+  /// As `execute(_:sender:view:block:…)`, handing the view back afterwards
+  /// (Block-STM reads the reads it recorded).
+  public static func execute<View: StateView>(
+    _ tx: Transaction, sender: Address, view: inout View, block: BlockEnvironment,
+    blockGasUsed: UInt64 = 0, blockBlobGasUsed: UInt64 = 0
+  ) throws(InvalidTransaction) -> TransactionOutcome {
+    let state = JournaledState(view: view, fork: block.fork)
+    defer { view = state.view }
+    return try execute(
+      tx, sender: sender, state: state, block: block, blockGasUsed: blockGasUsed,
+      blockBlobGasUsed: blockBlobGasUsed)
+  }
+
+  static func execute<View: StateView>(
+    _ tx: Transaction, sender: Address, state: JournaledState<View>, block: BlockEnvironment,
+    blockGasUsed: UInt64, blockBlobGasUsed: UInt64
+  ) throws(InvalidTransaction) -> TransactionOutcome {
     let fork = block.fork
     guard tx.type.introducedIn <= fork else { throw .typeNotSupported(tx.type, fork) }
     let intrinsic: IntrinsicGas
@@ -149,7 +172,6 @@ public enum TransactionProcessor {
     }
     if tx.type == .setCode && tx.authorizationList.isEmpty { throw .emptyAuthorizationList }
 
-    let state = JournaledState(view: view, fork: fork)
     let senderInfo = state.info(sender)
     if senderInfo.nonce != tx.nonce { throw .nonceMismatch(expected: senderInfo.nonce, got: tx.nonce) }
     let (totalCost, o3) = maxCost.addingReportingOverflow(tx.value)

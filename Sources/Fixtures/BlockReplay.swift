@@ -2,6 +2,7 @@ import EVM
 import EVMPrimitives
 import Execution
 import Foundation
+import BlockSTM
 import WorldState
 
 /// The outcome of replaying one block fixture sequentially.
@@ -20,6 +21,8 @@ public struct BlockReplayReport: Sendable {
   public var stateRootSeconds: Double
   public var calledPendingPrecompile: Bool
   /// Per transaction: (hash, succeeded, gas used, cumulative gas used).
+  /// Block-STM counters when the block ran in parallel.
+  public var statistics: ParallelStatistics?
   public var receipts: [(hash: Bytes32, succeeded: Bool, gasUsed: UInt64, cumulative: UInt64)] = []
 
   public var ok: Bool { failures.isEmpty }
@@ -30,14 +33,26 @@ public struct BlockReplayReport: Sendable {
 public enum BlockReplay {
   /// Executes `fixture`'s block `runs` times (fresh pre-state each time) and
   /// reports the median execution time.
-  public static func run(_ fixture: BlockFixture, runs: Int = 1) -> BlockReplayReport {
+  /// With `workers` above 1 the block runs under Block-STM; with `check`,
+  /// the parallel result is also compared with a sequential run.
+  public static func run(
+    _ fixture: BlockFixture, runs: Int = 1, workers: Int = 1, check: Bool = false
+  ) -> BlockReplayReport {
     var times: [Double] = []
     var outcome: Result<(BlockResult, InMemoryState), BlockError>! = nil
+    var statistics: ParallelStatistics? = nil
+    // Pre-Byzantium receipts carry intermediate state roots: sequential only.
+    let parallel = workers > 1 && !(fixture.hasCompleteState && fixture.block.environment.fork < .byzantium)
     for _ in 0..<max(1, runs) {
       var state = fixture.pre
       let start = ContinuousClock.now
       let result = Result { () throws(BlockError) in
-        try BlockExecutor.execute(fixture.block, state: &state, intermediateRoots: fixture.hasCompleteState)
+        if parallel {
+          let (result, stats) = try ParallelExecutor.execute(fixture.block, state: &state, workers: workers)
+          statistics = stats
+          return result
+        }
+        return try BlockExecutor.execute(fixture.block, state: &state, intermediateRoots: fixture.hasCompleteState)
       }
       times.append(seconds(ContinuousClock.now - start))
       outcome = result.map { ($0, state) }
@@ -48,6 +63,26 @@ public enum BlockReplay {
       name: fixture.name, number: env.number, fork: env.fork, transactions: fixture.block.transactions.count,
       gasUsed: 0, stateRoot: nil, receiptsRoot: .zero, logsBloom: Bloom(), failures: [],
       executionSeconds: times[times.count / 2], stateRootSeconds: 0, calledPendingPrecompile: false)
+    report.statistics = statistics
+    if check && parallel {
+      var sequentialState = fixture.pre
+      let sequential = Result { () throws(BlockError) in
+        try BlockExecutor.execute(fixture.block, state: &sequentialState)
+      }
+      switch (outcome!, sequential) {
+      case (.success(let (p, pState)), .success(let s)):
+        if p.receiptsRoot != s.receiptsRoot || p.gasUsed != s.gasUsed || p.logsBloom != s.logsBloom {
+          report.failures.append("parallel differs from sequential: receipts, gas or bloom")
+        }
+        if let difference = pState.firstDifference(from: sequentialState) {
+          report.failures.append("parallel state differs from sequential: \(difference)")
+        }
+      case (.failure(let p), .failure(let s)):
+        if "\(p)" != "\(s)" { report.failures.append("parallel error \(p) vs sequential error \(s)") }
+      default:
+        report.failures.append("parallel and sequential disagree on the block's validity")
+      }
+    }
     switch outcome! {
     case .failure(let error):
       report.failures.append("block rejected: \(error)")

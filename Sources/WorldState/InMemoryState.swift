@@ -115,3 +115,27 @@ public struct InMemoryState: StateView, Sendable {
     return MerklePatriciaTrie.root(pairs)
   }
 }
+
+extension InMemoryState {
+  /// The first difference from `other`, described (`nil` when the two states
+  /// are equal: same accounts, balances, nonces, code and non-zero storage).
+  public func firstDifference(from other: InMemoryState) -> String? {
+    for address in Set(accounts.keys).union(other.accounts.keys).sorted() {
+      let a = accounts[address]
+      let b = other.accounts[address]
+      switch (a, b) {
+      case (nil, nil): continue
+      case (nil, _?): return "\(address): absent here, present there"
+      case (_?, nil): return "\(address): present here, absent there"
+      case (let a?, let b?):
+        if a.info != b.info { return "\(address): \(a.info) vs \(b.info)" }
+        if a.storage != b.storage {
+          for key in Set(a.storage.keys).union(b.storage.keys).sorted() where a.storage[key] != b.storage[key] {
+            return "\(address) slot \(key.hexWord): \(a.storage[key] ?? .zero) vs \(b.storage[key] ?? .zero)"
+          }
+        }
+      }
+    }
+    return nil
+  }
+}

@@ -16,6 +16,12 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: "Timed runs per block; the median is reported.")
   var runs: Int = 1
 
+  @Option(help: "Worker threads: 1 runs the sequential executor, more runs Block-STM.")
+  var workers: Int = 1
+
+  @Flag(help: "With --workers above 1, also run sequentially and require identical results.")
+  var check = false
+
   @Flag(help: "One JSON object per block per line.")
   var json = false
 
@@ -45,7 +51,7 @@ struct ReplayCommand: ParsableCommand {
         continue
       }
       let loadMs = BlockReplay.seconds(ContinuousClock.now - loadStart) * 1000
-      let report = BlockReplay.run(fixture, runs: runs)
+      let report = BlockReplay.run(fixture, runs: runs, workers: workers, check: check)
       // A block that fails only after calling a precompile whose cryptography
       // is pending is reported as skipped with that reason, never as passed.
       let isPending = !report.ok && report.calledPendingPrecompile
@@ -75,6 +81,11 @@ struct ReplayCommand: ParsableCommand {
             + lpad("\(report.gasUsed)", 11) + lpad(fmt(loadMs), 11) + lpad(fmt(execMs), 11)
             + lpad(fmt(report.megagasPerSecond, 0), 9) + lpad(fmt(txPerSecond, 0), 9) + "  "
             + (report.ok ? "ok" : isPending ? "pending (needs a precompile from the cryptography issue)" : "FAIL"))
+        if let stats = report.statistics {
+          print(
+            "    block-stm: \(stats.sequentialReason.map { "sequential (\($0))" } ?? "\(stats.workers) workers"), \(stats.executions) executions, \(stats.reexecutions) re-executions, \(stats.aborts) aborts, \(stats.dependencyWaits) waits, \(stats.validations) validations"
+          )
+        }
         if let root = report.stateRoot { print("    stateRoot \(root) (\(fmt(report.stateRootSeconds * 1000)) ms)") }
         for failure in report.failures { print("    \(failure)") }
         if receipts {

@@ -1,0 +1,202 @@
+import EVM
+import EVMPrimitives
+import WorldState
+
+/// What a transaction observed at one location (value-based validation:
+/// a read is still valid when re-reading gives the same value).
+public enum ObservedValue: Equatable, Sendable {
+  case account(AccountInfo?)
+  case codeHash(Bytes32)
+  case storage(UInt256)
+  /// `hasStorage` was answered from the pre-state (no earlier writer).
+  case noStorageWriter
+}
+
+/// The outcome of resolving a location for a transaction.
+enum Resolution {
+  case value(ObservedValue)
+  /// An ESTIMATE of this transaction stands in the way.
+  case blocked(Int)
+  /// The case cannot be resolved safely in parallel (sequential fallback).
+  case unsupported
+}
+
+/// Resolves locations for transaction `index` from the multi-version
+/// memory over the block's pre-state. Shared by execution and validation.
+struct LocationResolver: @unchecked Sendable {
+  let memory: MultiVersionMemory
+  let preState: InMemoryState
+
+  /// Full account value below `index`: the highest full write plus the
+  /// lazy credits above it (or the pre-state plus all credits).
+  func account(_ address: Address, below index: Int) -> Resolution {
+    var credit = UInt256.zero
+    var base: AccountInfo?? = nil
+    var blocker: Int? = nil
+    memory.forEachVersion(of: .basic(address), below: index) { entry in
+      switch entry.value {
+      case nil:
+        blocker = entry.transaction
+        return false
+      case .credit(let amount)?:
+        credit = credit &+ amount
+        return true
+      case .account(let info)?:
+        base = .some(info)
+        return false
+      default:
+        return true
+      }
+    }
+    if let blocker { return .blocked(blocker) }
+    var info: AccountInfo? = base ?? preState.account(address)
+    if !credit.isZero {
+      var funded = info ?? AccountInfo()
+      funded.balance = funded.balance &+ credit
+      info = funded
+    }
+    return .value(.account(info))
+  }
+
+  func codeHash(_ address: Address, below index: Int) -> Resolution {
+    var result: Resolution? = nil
+    memory.forEachVersion(of: .code(address), below: index) { entry in
+      switch entry.value {
+      case nil: result = .blocked(entry.transaction)
+      case .code(let code)?: result = .value(.codeHash(code.hash))
+      default: break
+      }
+      return false
+    }
+    return result ?? .value(.codeHash(preState.codeHash(address)))
+  }
+
+  /// The analysed code for `hash` at `address`, from the highest code write
+  /// below `index` with that hash, else the pre-state.
+  func code(_ address: Address, hash: Bytes32, below index: Int) -> Bytecode {
+    var found: Bytecode? = nil
+    memory.forEachVersion(of: .code(address), below: index) { entry in
+      if case .code(let code)? = entry.value, code.hash == hash {
+        found = code
+        return false
+      }
+      return true
+    }
+    if let found { return found }
+    let pre = preState.code(address, hash: hash)
+    return pre.hash == hash ? pre : .empty
+  }
+
+  /// A storage slot below `index`: the highest write above the latest
+  /// storage wipe of the account, zero after a wipe, else the pre-state.
+  func storage(_ address: Address, _ key: UInt256, below index: Int) -> Resolution {
+    var epoch = -1
+    var blocker: Int? = nil
+    memory.forEachVersion(of: .storageEpoch(address), below: index) { entry in
+      if entry.value == nil { blocker = entry.transaction } else { epoch = entry.transaction }
+      return false
+    }
+    if let blocker { return .blocked(blocker) }
+    var result: Resolution? = nil
+    memory.forEachVersion(of: .storage(address, key), below: index) { entry in
+      if entry.transaction >= epoch {  // a wipe and the writes after it can share a transaction
+        switch entry.value {
+        case nil: result = .blocked(entry.transaction)
+        case .storage(let value)?: result = .value(.storage(value))
+        default: break
+        }
+      }
+      return false
+    }
+    if let result { return result }
+    return .value(.storage(epoch >= 0 ? .zero : preState.storage(address, key)))
+  }
+
+  /// EIP-7610's "has storage": answered from the pre-state only when no
+  /// earlier transaction wrote or wiped the account's storage.
+  func hasStorage(_ address: Address, below index: Int) -> Resolution {
+    var written = false
+    memory.forEachVersion(of: .storageWritten(address), below: index) { _ in
+      written = true
+      return false
+    }
+    return written ? .unsupported : .value(.noStorageWriter)
+  }
+
+  /// Re-resolves a recorded read.
+  func resolve(_ location: MemoryLocation, below index: Int) -> Resolution {
+    switch location {
+    case .basic(let a): return account(a, below: index)
+    case .code(let a): return codeHash(a, below: index)
+    case .storage(let a, let k): return storage(a, k, below: index)
+    case .storageWritten(let a): return hasStorage(a, below: index)
+    case .storageEpoch: return .unsupported
+    }
+  }
+}
+
+/// The `StateView` of one transaction incarnation under Block-STM: reads go
+/// to the multi-version memory (falling back to the pre-state) and are
+/// recorded for validation. When a read meets an ESTIMATE, the view notes
+/// the blocking transaction and answers from the pre-state; the execution's
+/// result is then discarded and the transaction waits for the blocker.
+struct MultiVersionView: StateView {
+  let resolver: LocationResolver
+  let index: Int
+  /// Reads in order, for validation.
+  var reads: [(MemoryLocation, ObservedValue)] = []
+  var blockedBy: Int? = nil
+  var unsupported = false
+
+  init(resolver: LocationResolver, index: Int) {
+    self.resolver = resolver
+    self.index = index
+    reads.reserveCapacity(16)
+  }
+
+  private mutating func observe(_ location: MemoryLocation, _ resolution: Resolution) -> ObservedValue? {
+    switch resolution {
+    case .value(let value):
+      reads.append((location, value))
+      return value
+    case .blocked(let transaction):
+      if blockedBy == nil { blockedBy = transaction }
+      return nil
+    case .unsupported:
+      unsupported = true
+      return nil
+    }
+  }
+
+  mutating func account(_ address: Address) -> AccountInfo? {
+    if case .account(let info)? = observe(.basic(address), resolver.account(address, below: index)) {
+      return info
+    }
+    return resolver.preState.account(address)
+  }
+
+  mutating func codeHash(_ address: Address) -> Bytes32 {
+    if case .codeHash(let hash)? = observe(.code(address), resolver.codeHash(address, below: index)) {
+      return hash
+    }
+    return resolver.preState.codeHash(address)
+  }
+
+  mutating func code(_ address: Address, hash: Bytes32) -> Bytecode {
+    resolver.code(address, hash: hash, below: index)
+  }
+
+  mutating func storage(_ address: Address, _ key: UInt256) -> UInt256 {
+    if case .storage(let value)? = observe(.storage(address, key), resolver.storage(address, key, below: index)) {
+      return value
+    }
+    return resolver.preState.storage(address, key)
+  }
+
+  mutating func hasStorage(_ address: Address) -> Bool {
+    _ = observe(.storageWritten(address), resolver.hasStorage(address, below: index))
+    return resolver.preState.hasStorage(address)
+  }
+
+  mutating func blockHash(_ number: UInt64) -> Bytes32 { resolver.preState.blockHash(number) }
+}

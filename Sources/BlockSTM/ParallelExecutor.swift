@@ -1,0 +1,233 @@
+import Dispatch
+import EVM
+import EVMPrimitives
+import Execution
+import Synchronization
+import Transactions
+import WorldState
+
+/// Counters of one parallel block execution.
+public struct ParallelStatistics: Sendable {
+  public var workers = 0
+  /// Transaction executions, first incarnations included.
+  public var executions = 0
+  /// Executions of an incarnation above 0.
+  public var reexecutions = 0
+  /// Validations that failed and aborted an incarnation.
+  public var aborts = 0
+  public var validations = 0
+  /// Executions that met an ESTIMATE and parked on a lower transaction.
+  public var dependencyWaits = 0
+  /// Why the block ran sequentially, when it did.
+  public var sequentialReason: String? = nil
+  /// Per transaction: the final incarnation's reads and writes (locations),
+  /// for the critical-path analysis.
+  public var readSets: [[MemoryLocation]] = []
+  public var writeSets: [[MemoryLocation]] = []
+}
+
+/// Block-STM execution of a block: transactions run optimistically on
+/// Dispatch worker threads against multi-version memory, are validated, and
+/// are re-executed on conflicts. The committed result equals sequential
+/// execution: every transaction's final incarnation read exactly the values
+/// sequential execution would give it, and the diffs are applied in block order.
+///
+/// Invariants: `results[i]` is written only by the worker executing
+/// transaction `i` (the scheduler gives each incarnation to one worker) and
+/// read by validators of `i` and, after the scheduler reports done, by the
+/// committing thread; its lock orders those accesses.
+public enum ParallelExecutor {
+  /// Blocks with fewer transactions than this run sequentially.
+  public static let minimumTransactions = 4
+
+  /// The outcome of one incarnation.
+  struct IncarnationResult: Sendable {
+    var incarnation: Int
+    var reads: [(MemoryLocation, ObservedValue)]
+    var outcome: Result<TransactionOutcome, InvalidTransaction>
+    var writes: [MemoryLocation]
+  }
+
+  /// Executes `block` on `state` with `workers` threads. Falls back to the
+  /// sequential executor (and says why in the statistics) when the block is
+  /// small, `workers` is 1, or a case cannot be run in parallel safely.
+  public static func execute(
+    _ block: Block, state: inout InMemoryState, workers: Int
+  ) throws(BlockError) -> (BlockResult, ParallelStatistics) {
+    var statistics = ParallelStatistics()
+    statistics.workers = workers
+    let transactions = block.transactions
+    func sequential(_ reason: String) throws(BlockError) -> (BlockResult, ParallelStatistics) {
+      statistics.sequentialReason = reason
+      let result = try BlockExecutor.execute(block, state: &state)
+      return (result, statistics)
+    }
+    if workers <= 1 { return try sequential("one worker") }
+    if transactions.count < minimumTransactions {
+      return try sequential("fewer than \(minimumTransactions) transactions")
+    }
+
+    var working = state
+    try BlockExecutor.preExecution(block, state: &working)
+    let env = block.environment
+    let memory = MultiVersionMemory(transactionCount: transactions.count)
+    let scheduler = Scheduler(transactionCount: transactions.count)
+    let resolver = LocationResolver(memory: memory, preState: working)
+    let results = (0..<transactions.count).map { _ in Locked<IncarnationResult?>(nil) }
+    let counters = Counters()
+
+    /// Runs one incarnation; returns the follow-up task.
+    @Sendable func execute(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
+      while true {
+        counters.executions.add(1, ordering: .relaxed)
+        if incarnation > 0 { counters.reexecutions.add(1, ordering: .relaxed) }
+        var view = MultiVersionView(resolver: resolver, index: index)
+        let item = transactions[index]
+        let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
+          try TransactionProcessor.execute(item.transaction, sender: item.sender, view: &view, block: env)
+        }
+        if view.unsupported {
+          counters.unsupported.store(true, ordering: .sequentiallyConsistent)
+          return nil
+        }
+        if let blocker = view.blockedBy {
+          counters.dependencyWaits.add(1, ordering: .relaxed)
+          if scheduler.addDependency(index, blocking: blocker) { return nil }
+          continue  // the blocker finished meanwhile: run again now
+        }
+        let writes = (try? outcome.get()).map { writeSet(of: $0.changes) } ?? []
+        results[index].withLock {
+          $0 = IncarnationResult(
+            incarnation: incarnation, reads: view.reads, outcome: outcome, writes: writes.map(\.0))
+        }
+        let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
+        return scheduler.finishExecution(index, incarnation: incarnation, wroteNewLocation: wroteNew)
+      }
+    }
+
+    /// Validates one incarnation; returns the follow-up task.
+    @Sendable func validate(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
+      counters.validations.add(1, ordering: .relaxed)
+      let reads = results[index].withLock { $0?.reads } ?? []
+      var valid = true
+      for (location, observed) in reads {
+        guard case .value(let now) = resolver.resolve(location, below: index), now == observed else {
+          valid = false
+          break
+        }
+      }
+      let aborted = !valid && scheduler.tryValidationAbort(index, incarnation: incarnation)
+      if aborted {
+        counters.aborts.add(1, ordering: .relaxed)
+        memory.markEstimates(transaction: index)
+      }
+      return scheduler.finishValidation(index, aborted: aborted)
+    }
+
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      var task: Scheduler.Task? = nil
+      while !scheduler.isDone {
+        if counters.unsupported.load(ordering: .relaxed) { return }
+        switch task {
+        case .execute(let index, let incarnation)?: task = execute(index, incarnation)
+        case .validate(let index, let incarnation)?: task = validate(index, incarnation)
+        case nil: task = scheduler.nextTask()
+        }
+      }
+    }
+
+    statistics.executions = counters.executions.load(ordering: .relaxed)
+    statistics.reexecutions = counters.reexecutions.load(ordering: .relaxed)
+    statistics.aborts = counters.aborts.load(ordering: .relaxed)
+    statistics.validations = counters.validations.load(ordering: .relaxed)
+    statistics.dependencyWaits = counters.dependencyWaits.load(ordering: .relaxed)
+    if counters.unsupported.load(ordering: .sequentiallyConsistent) {
+      let counts = statistics
+      let result = try sequential("storage written earlier in the block was asked for by a CREATE collision check")
+      var merged = result.1
+      merged.executions = counts.executions
+      return (result.0, merged)
+    }
+
+    // Commit in block order: the same diffs sequential execution applies.
+    var receipts: [Receipt] = []
+    receipts.reserveCapacity(transactions.count)
+    var gasUsed: UInt64 = 0
+    var blobGasUsed: UInt64 = 0
+    var pending = false
+    for (index, item) in transactions.enumerated() {
+      guard let final = results[index].withLock({ $0 }) else {
+        fatalError("Block-STM finished without a result for transaction \(index)")
+      }
+      statistics.readSets.append(final.reads.map(\.0))
+      statistics.writeSets.append(final.writes)
+      let outcome: TransactionOutcome
+      switch final.outcome {
+      case .failure(let error):
+        throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
+      case .success(let value): outcome = value
+      }
+      // The block gas checks need the running totals, so they run here.
+      let available = env.gasLimit &- gasUsed
+      if item.transaction.gasLimit > available {
+        throw .invalidTransaction(
+          index: index, hash: item.transaction.hash,
+          reason: .gasLimitExceedsBlock(limit: item.transaction.gasLimit, available: available))
+      }
+      if outcome.blobGasUsed > 0
+        && blobGasUsed + outcome.blobGasUsed > BlobGas.maxBlobsPerBlock(env.fork) * BlobGas.perBlob
+      {
+        throw .invalidTransaction(
+          index: index, hash: item.transaction.hash, reason: .blob("block blob gas limit exceeded"))
+      }
+      working.apply(outcome.changes)
+      gasUsed += outcome.gasUsed
+      blobGasUsed += outcome.blobGasUsed
+      pending = pending || outcome.calledPendingPrecompile
+      receipts.append(
+        BlockExecutor.makeReceipt(
+          item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: env.fork, root: nil))
+    }
+    let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
+    state = working
+    let result = BlockExecutor.finish(
+      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, withdrawals: block.withdrawals,
+      requestsHash: requestsHash, calledPendingPrecompile: pending)
+    return (result, statistics)
+  }
+
+  /// The locations and values a transaction's diff writes.
+  static func writeSet(of changes: StateChanges) -> [(MemoryLocation, WrittenValue)] {
+    var writes: [(MemoryLocation, WrittenValue)] = []
+    writes.reserveCapacity(changes.accounts.count * 2 + changes.credits.count)
+    for (address, change) in changes.accounts {
+      writes.append((.basic(address), .account(change.info)))
+      if change.code != nil || change.info == nil || change.storageCleared {
+        writes.append((.code(address), .code(change.code ?? .empty)))
+      }
+      if change.storageCleared {
+        writes.append((.storageEpoch(address), .marker))
+      }
+      for (key, value) in change.storage {
+        writes.append((.storage(address, key), .storage(value)))
+      }
+      if change.storageCleared || !change.storage.isEmpty {
+        writes.append((.storageWritten(address), .marker))
+      }
+    }
+    for (address, amount) in changes.credits {
+      writes.append((.basic(address), .credit(amount)))
+    }
+    return writes
+  }
+
+  final class Counters: Sendable {
+    let executions = Atomic<Int>(0)
+    let reexecutions = Atomic<Int>(0)
+    let aborts = Atomic<Int>(0)
+    let validations = Atomic<Int>(0)
+    let dependencyWaits = Atomic<Int>(0)
+    /// Set when a case cannot run in parallel safely; workers then stop.
+    let unsupported = Atomic<Bool>(false)
+  }
+}

@@ -1,0 +1,193 @@
+import Synchronization
+
+/// The collaborative scheduler of Block-STM (Gelashvili et al., arXiv
+/// 2203.06871, Algorithms 4–5): workers repeatedly take the lowest pending
+/// validation or execution task.
+///
+/// Invariants (who writes, who reads, which ordering):
+/// - `executionIndex`, `validationIndex`: any worker; fetch-add to claim a
+///   task, fetch-min (`decrease…`) to schedule re-execution/re-validation.
+///   Sequentially consistent, with `decreaseCount` bumped after every
+///   decrease so that `checkDone` cannot miss one that raced with it.
+/// - `activeTasks`: incremented before a task is claimed, decremented when it
+///   ends or is handed back; the block is done only when both indices are past
+///   the end, no task is active, and no decrease happened in between.
+/// - Per transaction, `TransactionCell.status` holds (incarnation, state)
+///   under its lock; transitions: ready → executing (`tryIncarnate`),
+///   executing → executed (`finishExecution`), executed → aborting
+///   (`tryValidationAbort`), aborting → ready with incarnation + 1
+///   (`setReady`), executing → aborting (`addDependency`, while waiting on a
+///   lower transaction's ESTIMATE).
+/// - `TransactionCell.dependents` is guarded by its own lock; `addDependency`
+///   checks the blocker's status under that lock, and `finishExecution` sets
+///   executed before it takes the lock, so no dependent is ever lost.
+public final class Scheduler: Sendable {
+  public enum Status: Sendable { case readyToExecute, executing, executed, aborting }
+
+  /// A task handed to a worker.
+  public enum Task: Sendable, Equatable {
+    case execute(transaction: Int, incarnation: Int)
+    case validate(transaction: Int, incarnation: Int)
+  }
+
+  final class TransactionCell: Sendable {
+    let status = Mutex<(incarnation: Int, status: Status)>((0, .readyToExecute))
+    let dependents = Mutex<[Int]>([])
+  }
+
+  public let count: Int
+  private let cells: [TransactionCell]
+  private let executionIndex = Atomic<Int>(0)
+  private let validationIndex = Atomic<Int>(0)
+  private let decreaseCount = Atomic<Int>(0)
+  private let activeTasks = Atomic<Int>(0)
+  private let doneMarker = Atomic<Bool>(false)
+
+  public init(transactionCount: Int) {
+    count = transactionCount
+    cells = (0..<transactionCount).map { _ in TransactionCell() }
+  }
+
+  public var isDone: Bool { doneMarker.load(ordering: .sequentiallyConsistent) }
+
+  // MARK: Index bookkeeping
+
+  private func decreaseExecutionIndex(_ target: Int) {
+    executionIndex.min(target, ordering: .sequentiallyConsistent)
+    decreaseCount.add(1, ordering: .sequentiallyConsistent)
+  }
+
+  private func decreaseValidationIndex(_ target: Int) {
+    validationIndex.min(target, ordering: .sequentiallyConsistent)
+    decreaseCount.add(1, ordering: .sequentiallyConsistent)
+  }
+
+  private func checkDone() {
+    let observed = decreaseCount.load(ordering: .sequentiallyConsistent)
+    if min(
+      executionIndex.load(ordering: .sequentiallyConsistent),
+      validationIndex.load(ordering: .sequentiallyConsistent)) >= count
+      && activeTasks.load(ordering: .sequentiallyConsistent) == 0
+      && observed == decreaseCount.load(ordering: .sequentiallyConsistent)
+    {
+      doneMarker.store(true, ordering: .sequentiallyConsistent)
+    }
+  }
+
+  private func tryIncarnate(_ transaction: Int) -> Task? {
+    if transaction < count {
+      let incarnation: Int? = cells[transaction].status.withLock { state in
+        guard state.status == .readyToExecute else { return nil }
+        state.status = .executing
+        return state.incarnation
+      }
+      if let incarnation { return .execute(transaction: transaction, incarnation: incarnation) }
+    }
+    activeTasks.subtract(1, ordering: .sequentiallyConsistent)
+    return nil
+  }
+
+  private func nextVersionToExecute() -> Task? {
+    if executionIndex.load(ordering: .sequentiallyConsistent) >= count {
+      checkDone()
+      return nil
+    }
+    activeTasks.add(1, ordering: .sequentiallyConsistent)
+    let index = executionIndex.add(1, ordering: .sequentiallyConsistent).oldValue
+    return tryIncarnate(index)
+  }
+
+  private func nextVersionToValidate() -> Task? {
+    if validationIndex.load(ordering: .sequentiallyConsistent) >= count {
+      checkDone()
+      return nil
+    }
+    activeTasks.add(1, ordering: .sequentiallyConsistent)
+    let index = validationIndex.add(1, ordering: .sequentiallyConsistent).oldValue
+    if index < count {
+      let state = cells[index].status.withLock { $0 }
+      if state.status == .executed { return .validate(transaction: index, incarnation: state.incarnation) }
+    }
+    activeTasks.subtract(1, ordering: .sequentiallyConsistent)
+    return nil
+  }
+
+  /// The next task, or `nil` when there is none right now (retry until `isDone`).
+  public func nextTask() -> Task? {
+    if validationIndex.load(ordering: .sequentiallyConsistent)
+      < executionIndex.load(ordering: .sequentiallyConsistent)
+    {
+      return nextVersionToValidate()
+    }
+    return nextVersionToExecute()
+  }
+
+  // MARK: Transitions
+
+  /// Transaction `transaction` read an ESTIMATE written by `blocking`: park it
+  /// until `blocking` finishes executing. False when `blocking` already has
+  /// (the caller re-executes at once).
+  public func addDependency(_ transaction: Int, blocking: Int) -> Bool {
+    let added: Bool = cells[blocking].dependents.withLock { dependents in
+      if cells[blocking].status.withLock({ $0.status }) == .executed { return false }
+      cells[transaction].status.withLock { $0.status = .aborting }
+      dependents.append(transaction)
+      return true
+    }
+    if added { activeTasks.subtract(1, ordering: .sequentiallyConsistent) }
+    return added
+  }
+
+  private func setReady(_ transaction: Int) {
+    cells[transaction].status.withLock { state in
+      state = (state.incarnation + 1, .readyToExecute)
+    }
+  }
+
+  /// Execution of (`transaction`, `incarnation`) finished and its writes are
+  /// recorded. Returns a follow-up validation task when one is due now.
+  public func finishExecution(_ transaction: Int, incarnation: Int, wroteNewLocation: Bool) -> Task? {
+    cells[transaction].status.withLock { $0.status = .executed }
+    let dependents = cells[transaction].dependents.withLock { list -> [Int] in
+      let taken = list
+      list = []
+      return taken
+    }
+    for dependent in dependents { setReady(dependent) }
+    if let lowest = dependents.min() { decreaseExecutionIndex(lowest) }
+    if validationIndex.load(ordering: .sequentiallyConsistent) > transaction {
+      if wroteNewLocation {
+        decreaseValidationIndex(transaction)
+      } else {
+        return .validate(transaction: transaction, incarnation: incarnation)
+      }
+    }
+    activeTasks.subtract(1, ordering: .sequentiallyConsistent)
+    return nil
+  }
+
+  /// A validation of (`transaction`, `incarnation`) failed: abort it unless
+  /// another validation already did. True when this call aborted it.
+  public func tryValidationAbort(_ transaction: Int, incarnation: Int) -> Bool {
+    cells[transaction].status.withLock { state in
+      guard state.incarnation == incarnation, state.status == .executed else { return false }
+      state.status = .aborting
+      return true
+    }
+  }
+
+  /// A validation finished; after an abort, returns the re-execution task
+  /// when it can start now.
+  public func finishValidation(_ transaction: Int, aborted: Bool) -> Task? {
+    if aborted {
+      setReady(transaction)
+      decreaseValidationIndex(transaction + 1)
+      if executionIndex.load(ordering: .sequentiallyConsistent) > transaction {
+        if let task = tryIncarnate(transaction) { return task }
+        return nil  // tryIncarnate released the active task
+      }
+    }
+    activeTasks.subtract(1, ordering: .sequentiallyConsistent)
+    return nil
+  }
+}
