@@ -46,11 +46,21 @@ public enum MemoryLocation: Hashable, Sendable {
 public enum WrittenValue: Sendable {
   /// The account's full basic value (`nil`: the account does not exist).
   case account(AccountInfo?)
-  /// A lazy balance credit to an account the transaction never read.
-  case credit(UInt256)
+  /// A lazy delta (balance credit or debit, nonce increment) to an account
+  /// the transaction never read.
+  case delta(AccountDelta)
   /// The account's code (hash and analysed code; empty code when destroyed).
   case code(Bytecode)
   case storage(UInt256)
   /// A marker for `storageEpoch` and `storageWritten`.
   case marker
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Debug switch: `PEVM_STM_TRACE=1` prints Block-STM waits and aborts to standard error.
+enum STMTrace {
+  static let enabled: Bool = getenv("PEVM_STM_TRACE") != nil
 }

@@ -55,14 +55,30 @@ public final class MultiVersionMemory: Sendable {
   ) {
     shards[shard(location)].withLock { map in
       guard let entries = map[location] else { return }
-      var i = entries.count - 1
+      // Binary search for the first entry at or above `transaction`.
+      var low = 0
+      var high = entries.count
+      while low < high {
+        let mid = (low + high) / 2
+        if entries[mid].transaction < transaction { low = mid + 1 } else { high = mid }
+      }
+      var i = low - 1
       while i >= 0 {
-        let entry = entries[i]
-        if entry.transaction < transaction {
-          if !body(entry) { return }
-        }
+        if !body(entries[i]) { return }
         i -= 1
       }
+    }
+  }
+
+  /// Inserts or replaces `entry` in a list sorted by transaction, in place.
+  @inline(__always)
+  private static func upsert(_ entries: inout [Entry], _ entry: Entry) {
+    var index = entries.count
+    while index > 0 && entries[index - 1].transaction > entry.transaction { index -= 1 }
+    if index > 0 && entries[index - 1].transaction == entry.transaction {
+      entries[index - 1] = entry
+    } else {
+      entries.insert(entry, at: index)
     }
   }
 
@@ -82,16 +98,7 @@ public final class MultiVersionMemory: Sendable {
       if !previousSet.contains(location) { wroteNewLocation = true }
       let entry = Entry(transaction: transaction, incarnation: incarnation, value: value)
       shards[shard(location)].withLock { map in
-        var entries = map[location, default: []]
-        // Keep the list sorted by transaction index.
-        var index = entries.count
-        while index > 0 && entries[index - 1].transaction > transaction { index -= 1 }
-        if index > 0 && entries[index - 1].transaction == transaction {
-          entries[index - 1] = entry
-        } else {
-          entries.insert(entry, at: index)
-        }
-        map[location] = entries
+        Self.upsert(&map[location, default: []], entry)
       }
     }
     for location in previous where !newSet.contains(location) {
@@ -103,16 +110,22 @@ public final class MultiVersionMemory: Sendable {
     return wroteNewLocation
   }
 
+  /// Before execution starts: records an ESTIMATE of `transaction` at a
+  /// location it is known to write (its sender), so readers above wait.
+  public func seedEstimate(transaction: Int, location: MemoryLocation) {
+    shards[shard(location)].withLock { map in
+      Self.upsert(&map[location, default: []], Entry(transaction: transaction, incarnation: 0, value: nil))
+    }
+    lastWrites[transaction].withLock { $0.append(location) }
+  }
+
   /// Marks every location written by `transaction` as ESTIMATE.
   public func markEstimates(transaction: Int) {
     let locations = lastWrites[transaction].withLock { $0 }
     for location in locations {
       shards[shard(location)].withLock { map in
-        guard var entries = map[location] else { return }
-        for i in entries.indices where entries[i].transaction == transaction {
-          entries[i].value = nil
-        }
-        map[location] = entries
+        guard let i = map[location]?.lastIndex(where: { $0.transaction == transaction }) else { return }
+        map[location]![i].value = nil
       }
     }
   }

@@ -28,9 +28,10 @@ struct LocationResolver: @unchecked Sendable {
   let preState: InMemoryState
 
   /// Full account value below `index`: the highest full write plus the
-  /// lazy credits above it (or the pre-state plus all credits).
+  /// lazy deltas above it (or the pre-state plus all deltas).
   func account(_ address: Address, below index: Int) -> Resolution {
-    var credit = UInt256.zero
+    var delta = AccountDelta()
+    var hasDelta = false
     var base: AccountInfo?? = nil
     var blocker: Int? = nil
     memory.forEachVersion(of: .basic(address), below: index) { entry in
@@ -38,8 +39,9 @@ struct LocationResolver: @unchecked Sendable {
       case nil:
         blocker = entry.transaction
         return false
-      case .credit(let amount)?:
-        credit = credit &+ amount
+      case .delta(let d)?:
+        delta = delta.adding(d)
+        hasDelta = true
         return true
       case .account(let info)?:
         base = .some(info)
@@ -49,13 +51,8 @@ struct LocationResolver: @unchecked Sendable {
       }
     }
     if let blocker { return .blocked(blocker) }
-    var info: AccountInfo? = base ?? preState.account(address)
-    if !credit.isZero {
-      var funded = info ?? AccountInfo()
-      funded.balance = funded.balance &+ credit
-      info = funded
-    }
-    return .value(.account(info))
+    let info: AccountInfo? = base ?? preState.account(address)
+    return .value(.account(hasDelta ? delta.applied(to: info) : info))
   }
 
   func codeHash(_ address: Address, below index: Int) -> Resolution {
@@ -160,7 +157,10 @@ struct MultiVersionView: StateView {
       reads.append((location, value))
       return value
     case .blocked(let transaction):
-      if blockedBy == nil { blockedBy = transaction }
+      if blockedBy == nil {
+        blockedBy = transaction
+        if STMTrace.enabled { EVMTrace.write("wait \(index) on \(transaction) at \(location)\n") }
+      }
       return nil
     case .unsupported:
       unsupported = true

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+  import Glibc
+#endif
 import EVM
 import EVMPrimitives
 import Execution
@@ -83,8 +86,11 @@ public enum ParallelExecutor {
         if incarnation > 0 { counters.reexecutions.add(1, ordering: .relaxed) }
         var view = MultiVersionView(resolver: resolver, index: index)
         let item = transactions[index]
+        let lazySender = isPlainTransfer(item, view: &view, fork: env.fork)
+        if STMTrace.enabled { EVMTrace.write("execute \(index).\(incarnation) lazy=\(lazySender)\n") }
         let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
-          try TransactionProcessor.execute(item.transaction, sender: item.sender, view: &view, block: env)
+          try TransactionProcessor.execute(
+            item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender)
         }
         if view.unsupported {
           counters.unsupported.store(true, ordering: .sequentiallyConsistent)
@@ -113,6 +119,7 @@ public enum ParallelExecutor {
       for (location, observed) in reads {
         guard case .value(let now) = resolver.resolve(location, below: index), now == observed else {
           valid = false
+          if STMTrace.enabled { EVMTrace.write("abort \(index) at \(location)\n") }
           break
         }
       }
@@ -124,14 +131,30 @@ public enum ParallelExecutor {
       return scheduler.finishValidation(index, aborted: aborted)
     }
 
+    // Each transaction will write its sender's account: mark that as an
+    // ESTIMATE up front, so a later transaction of the same sender that
+    // reads the account waits for it instead of running on stale state.
+    for (index, item) in transactions.enumerated() {
+      memory.seedEstimate(transaction: index, location: .basic(item.sender))
+    }
+
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       var task: Scheduler.Task? = nil
+      var idle = 0
       while !scheduler.isDone {
         if counters.unsupported.load(ordering: .relaxed) { return }
         switch task {
         case .execute(let index, let incarnation)?: task = execute(index, incarnation)
         case .validate(let index, let incarnation)?: task = validate(index, incarnation)
-        case nil: task = scheduler.nextTask()
+        case nil:
+          task = scheduler.nextTask()
+          if task == nil {
+            // Nothing to do until another worker finishes: yield the core.
+            idle += 1
+            if idle > 8 { sched_yield() }
+          } else {
+            idle = 0
+          }
         }
       }
     }
@@ -167,6 +190,18 @@ public enum ParallelExecutor {
         throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
       case .success(let value): outcome = value
       }
+      // A lazy sender's nonce and balance are checked here, in block order.
+      if let check = outcome.deferredSenderCheck {
+        let account = working.account(item.sender) ?? AccountInfo()
+        if account.nonce != check.nonce {
+          throw .invalidTransaction(
+            index: index, hash: item.transaction.hash,
+            reason: .nonceMismatch(expected: account.nonce, got: check.nonce))
+        }
+        if account.balance < check.balance {
+          throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: .insufficientBalance)
+        }
+      }
       // The block gas checks need the running totals, so they run here.
       let available = env.gasLimit &- gasUsed
       if item.transaction.gasLimit > available {
@@ -196,10 +231,20 @@ public enum ParallelExecutor {
     return (result, statistics)
   }
 
+  /// A plain value transfer to an account without code (and not a
+  /// precompile): its sender can be handled lazily. Reads only the
+  /// recipient's code hash, which is recorded for validation.
+  static func isPlainTransfer(_ item: BlockTransaction, view: inout MultiVersionView, fork: Fork) -> Bool {
+    let tx = item.transaction
+    guard let to = tx.to, tx.type != .setCode, tx.type != .blob, to != item.sender else { return false }
+    if Precompiles.lookup(to, fork: fork) != nil { return false }
+    return view.codeHash(to) == Keccak256.emptyHash
+  }
+
   /// The locations and values a transaction's diff writes.
   static func writeSet(of changes: StateChanges) -> [(MemoryLocation, WrittenValue)] {
     var writes: [(MemoryLocation, WrittenValue)] = []
-    writes.reserveCapacity(changes.accounts.count * 2 + changes.credits.count)
+    writes.reserveCapacity(changes.accounts.count * 2 + changes.deltas.count)
     for (address, change) in changes.accounts {
       writes.append((.basic(address), .account(change.info)))
       if change.code != nil || change.info == nil || change.storageCleared {
@@ -215,8 +260,8 @@ public enum ParallelExecutor {
         writes.append((.storageWritten(address), .marker))
       }
     }
-    for (address, amount) in changes.credits {
-      writes.append((.basic(address), .credit(amount)))
+    for (address, delta) in changes.deltas {
+      writes.append((.basic(address), .delta(delta)))
     }
     return writes
   }

@@ -55,6 +55,15 @@ public struct TransactionOutcome: Sendable {
   public var changes: StateChanges
   /// True when a precompile whose cryptography is pending was called.
   public var calledPendingPrecompile: Bool
+  /// The sender checks left to the committer (lazy sender only).
+  public var deferredSenderCheck: DeferredSenderCheck?
+}
+
+/// The checks a lazily executed sender still needs, in block order: the
+/// account's nonce must equal `nonce` and its balance cover `balance`.
+public struct DeferredSenderCheck: Sendable, Equatable {
+  public var nonce: UInt64
+  public var balance: UInt256
 }
 
 /// EIP-4844 blob gas parameters by fork.
@@ -98,20 +107,25 @@ public enum TransactionProcessor {
 
   /// As `execute(_:sender:view:block:…)`, handing the view back afterwards
   /// (Block-STM reads the reads it recorded).
+  ///
+  /// With `lazySender` (Block-STM, plain transfers only) the sender is not
+  /// read: its nonce increment and balance debit become deltas, and the
+  /// nonce and balance checks are returned in `deferredSenderCheck` for the
+  /// committer to make in block order.
   public static func execute<View: StateView>(
     _ tx: Transaction, sender: Address, view: inout View, block: BlockEnvironment,
-    blockGasUsed: UInt64 = 0, blockBlobGasUsed: UInt64 = 0
+    blockGasUsed: UInt64 = 0, blockBlobGasUsed: UInt64 = 0, lazySender: Bool = false
   ) throws(InvalidTransaction) -> TransactionOutcome {
     let state = JournaledState(view: view, fork: block.fork)
     defer { view = state.view }
     return try execute(
       tx, sender: sender, state: state, block: block, blockGasUsed: blockGasUsed,
-      blockBlobGasUsed: blockBlobGasUsed)
+      blockBlobGasUsed: blockBlobGasUsed, lazySender: lazySender)
   }
 
   static func execute<View: StateView>(
     _ tx: Transaction, sender: Address, state: JournaledState<View>, block: BlockEnvironment,
-    blockGasUsed: UInt64, blockBlobGasUsed: UInt64
+    blockGasUsed: UInt64, blockBlobGasUsed: UInt64, lazySender: Bool
   ) throws(InvalidTransaction) -> TransactionOutcome {
     let fork = block.fork
     guard tx.type.introducedIn <= fork else { throw .typeNotSupported(tx.type, fork) }
@@ -172,20 +186,26 @@ public enum TransactionProcessor {
     }
     if tx.type == .setCode && tx.authorizationList.isEmpty { throw .emptyAuthorizationList }
 
-    let senderInfo = state.info(sender)
-    if senderInfo.nonce != tx.nonce { throw .nonceMismatch(expected: senderInfo.nonce, got: tx.nonce) }
     let (totalCost, o3) = maxCost.addingReportingOverflow(tx.value)
-    if overflow || o3 || senderInfo.balance < totalCost { throw .insufficientBalance }
+    if overflow || o3 { throw .insufficientBalance }
+    var deferredSenderCheck: DeferredSenderCheck? = nil
+    if lazySender {
+      deferredSenderCheck = DeferredSenderCheck(nonce: tx.nonce, balance: totalCost)
+    } else {
+      let senderInfo = state.info(sender)
+      if senderInfo.nonce != tx.nonce { throw .nonceMismatch(expected: senderInfo.nonce, got: tx.nonce) }
+      if senderInfo.balance < totalCost { throw .insufficientBalance }
+    }
     // EIP-3607 (the specs apply it to every fork); delegated EOAs may send (EIP-7702).
-    if senderInfo.hasCode {
-      let code = state.code(sender)
-      if !(fork >= .prague && code.delegationTarget != nil) { throw .senderHasCode }
+    let senderCode = state.code(sender)
+    if senderCode.count > 0 && !(fork >= .prague && senderCode.delegationTarget != nil) {
+      throw .senderHasCode
     }
 
     // Buy gas, bump the nonce.
     let effectiveGasFee = gasLimitWord &* effectiveGasPrice
-    state.incrementNonce(sender)
-    state.setBalance(sender, senderInfo.balance &- effectiveGasFee &- blobFee)
+    state.incrementNonceLazily(sender)
+    state.debit(sender, effectiveGasFee &+ blobFee)
     var gas = Int64(tx.gasLimit - intrinsic.cost)
 
     // Warm set (EIP-2929, EIP-3651).
@@ -246,7 +266,7 @@ public enum TransactionProcessor {
     var gasUsed = usedBeforeRefund - min(refundCap, refund)
     if fork >= .prague { gasUsed = max(gasUsed, intrinsic.floor) }
     let gasLeft = tx.gasLimit - gasUsed
-    state.addBalance(sender, UInt256(gasLeft) &* effectiveGasPrice)
+    state.credit(sender, UInt256(gasLeft) &* effectiveGasPrice)
 
     // Pay the block producer: lazily when the transaction never read the coinbase.
     let priorityFee = fork >= .london ? effectiveGasPrice &- block.baseFee : effectiveGasPrice
@@ -262,7 +282,7 @@ public enum TransactionProcessor {
     return TransactionOutcome(
       status: result.status, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       logs: result.status.isSuccess ? state.logs : [], output: result.output, changes: changes,
-      calledPendingPrecompile: evm.calledPendingPrecompile)
+      calledPendingPrecompile: evm.calledPendingPrecompile, deferredSenderCheck: deferredSenderCheck)
   }
 
   /// EIP-7702: sets the delegation code of each valid authority; returns the refund.

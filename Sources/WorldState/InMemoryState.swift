@@ -69,8 +69,13 @@ public struct InMemoryState: StateView, Sendable {
       }
       accounts[address] = account
     }
-    for (address, amount) in changes.credits {
-      credit(address, amount)
+    for (address, delta) in changes.deltas {
+      let info = delta.applied(to: accounts[address]?.info)
+      if accounts[address] != nil {
+        accounts[address]!.info = info
+      } else {
+        accounts[address] = StoredAccount(info: info)
+      }
     }
   }
 

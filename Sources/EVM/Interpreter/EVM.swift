@@ -80,7 +80,7 @@ public final class EVM<View: StateView> {
       state.touch(message.target)
     }
     if message.shouldTransferValue && !message.value.isZero {
-      state.subtractBalance(message.caller, message.value)
+      state.debit(message.caller, message.value)
       state.credit(message.target, message.value)
     }
     if !message.kind.isCreate, let precompile = Precompiles.lookup(message.codeAddress, fork: fork) {

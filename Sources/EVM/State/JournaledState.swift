@@ -45,10 +45,10 @@ public final class JournaledState<View: StateView> {
     case slotWarmed(SlotKey)
     case slotChanged(SlotKey, UInt256)
     case transientChanged(SlotKey, UInt256)
-    /// A lazy credit was added; the payload is the previous pending amount.
-    case creditAdded(Address, UInt256?)
-    /// A pending credit was folded into the account when it was loaded.
-    case creditFolded(Address, UInt256)
+    /// A lazy delta was added; the payload is the previous pending delta.
+    case deltaAdded(Address, AccountDelta?)
+    /// A pending delta was folded into the account when it was loaded.
+    case deltaFolded(Address, AccountDelta)
   }
 
   /// A point to revert to.
@@ -63,9 +63,10 @@ public final class JournaledState<View: StateView> {
   @usableFromInline var accounts: [Address: Entry] = [:]
   @usableFromInline var slots: [SlotKey: Slot] = [:]
   @usableFromInline var transient: [SlotKey: UInt256] = [:]
-  /// Balance credits to accounts this transaction has not read (lazy: they
-  /// stay deltas in `StateChanges.credits` unless the account is read later).
-  @usableFromInline var pendingCredits: [Address: UInt256] = [:]
+  /// Balance and nonce deltas to accounts this transaction has not read
+  /// (lazy: they stay deltas in `StateChanges.deltas` unless the account is
+  /// read later).
+  @usableFromInline var pendingDeltas: [Address: AccountDelta] = [:]
   /// Code of accounts known only by their code hash (not fully loaded).
   @usableFromInline var codeOnly: [Address: Bytecode] = [:]
   @usableFromInline var journal: [JournalEntry] = []
@@ -105,10 +106,10 @@ public final class JournaledState<View: StateView> {
         slots[key]!.current = old
       case .transientChanged(let key, let old):
         transient[key] = old
-      case .creditAdded(let address, let old):
-        pendingCredits[address] = old
-      case .creditFolded(let address, let amount):
-        pendingCredits[address] = amount
+      case .deltaAdded(let address, let old):
+        pendingDeltas[address] = old
+      case .deltaFolded(let address, let delta):
+        pendingDeltas[address] = delta
       }
     }
     logs.removeSubrange(checkpoint.logCount...)
@@ -129,12 +130,12 @@ public final class JournaledState<View: StateView> {
     entry.exists = info != nil
     entry.loaded = true
     accounts[address] = entry
-    if let credit = pendingCredits.removeValue(forKey: address) {
-      // Fold the lazy credit in, undoably: the fold is journaled before the
-      // change, so a revert restores the unfunded entry, then the credit.
-      journal.append(.creditFolded(address, credit))
+    if let delta = pendingDeltas.removeValue(forKey: address) {
+      // Fold the lazy delta in, undoably: the fold is journaled before the
+      // change, so a revert restores the entry as read, then the delta.
+      journal.append(.deltaFolded(address, delta))
       journal.append(.accountChanged(address, entry))
-      entry.info.balance = entry.info.balance &+ credit
+      entry.info = delta.applied(to: entry.exists ? entry.info : nil)
       entry.exists = true
       entry.dirty = true
       accounts[address] = entry
@@ -205,7 +206,15 @@ public final class JournaledState<View: StateView> {
   /// The account's analysed code (empty for absent accounts).
   
   public func code(_ address: Address) -> Bytecode {
-    let entry = load(address)
+    guard let entry = accounts[address], entry.loaded else {
+      // Not read yet: fetch by code hash alone, so that Block-STM records a
+      // read of the code, not of the balance.
+      if let code = codeOnly[address] { return code }
+      let hash = view.codeHash(address)
+      let code: Bytecode = hash == Keccak256.emptyHash ? .empty : view.code(address, hash: hash)
+      codeOnly[address] = code
+      return code
+    }
     if let code = entry.code { return code }
     let code: Bytecode =
       entry.info.codeHash == Keccak256.emptyHash
@@ -263,9 +272,27 @@ public final class JournaledState<View: StateView> {
       addBalance(address, amount)
       return
     }
-    let old = pendingCredits[address]
-    journal.append(.creditAdded(address, old))
-    pendingCredits[address] = (old ?? .zero) &+ amount
+    addDelta(address, AccountDelta(balance: amount))
+  }
+
+  /// Subtracts `amount` like `credit`, without reading the account; the
+  /// caller checks the balance later (Block-STM's lazy sender).
+  public func debit(_ address: Address, _ amount: UInt256) { credit(address, amount.negated) }
+
+  /// Increments the nonce without reading the account when it has not been
+  /// read yet (Block-STM's lazy sender; the nonce is checked at commit).
+  public func incrementNonceLazily(_ address: Address) {
+    if let entry = accounts[address], entry.loaded {
+      incrementNonce(address)
+      return
+    }
+    addDelta(address, AccountDelta(nonce: 1))
+  }
+
+  private func addDelta(_ address: Address, _ delta: AccountDelta) {
+    let old = pendingDeltas[address]
+    journal.append(.deltaAdded(address, old))
+    pendingDeltas[address] = old.map { $0.adding(delta) } ?? delta
   }
 
   public func addBalance(_ address: Address, _ amount: UInt256) {
@@ -432,8 +459,8 @@ public final class JournaledState<View: StateView> {
       change.storage.append((key.key, slot.current))
       changes.accounts[key.address] = change
     }
-    // Pending credits exist only for accounts never loaded (a load folds them in).
-    changes.credits = pendingCredits
+    // Pending deltas exist only for accounts never loaded (a load folds them in).
+    changes.deltas = pendingDeltas
     return changes
   }
 }

@@ -37,15 +37,44 @@ public struct AccountChange: Sendable {
   }
 }
 
+/// A change to an account that the transaction never read: a balance
+/// addition (wrapping, so a debit is the two's complement of the amount) and
+/// a nonce increment.
+public struct AccountDelta: Equatable, Sendable {
+  public var balance: UInt256
+  public var nonce: UInt64
+
+  public init(balance: UInt256 = .zero, nonce: UInt64 = 0) {
+    self.balance = balance
+    self.nonce = nonce
+  }
+
+  /// The two deltas one after the other.
+  @inlinable
+  public func adding(_ other: AccountDelta) -> AccountDelta {
+    AccountDelta(balance: balance &+ other.balance, nonce: nonce &+ other.nonce)
+  }
+
+  /// `info` with the delta applied (an absent account is created).
+  @inlinable
+  public func applied(to info: AccountInfo?) -> AccountInfo {
+    var result = info ?? AccountInfo()
+    result.balance = result.balance &+ balance
+    result.nonce = result.nonce &+ nonce
+    return result
+  }
+}
+
 /// The effects of one transaction ("diff out"): full account changes for
-/// accounts the transaction read, and balance credits for accounts it only paid
-/// (the block producer's fee), which Block-STM keeps lazy so that every
-/// transaction paying the same coinbase does not conflict.
+/// accounts the transaction read, and deltas for accounts it only paid or
+/// debited without reading (the block producer's fee, a plain transfer's
+/// recipient, a lazily checked sender), which Block-STM keeps lazy so that
+/// transactions touching the same account this way do not conflict.
 public struct StateChanges: Sendable {
   public var accounts: [Address: AccountChange] = [:]
-  /// Balance added to accounts that the transaction never read. Applying a
-  /// credit to an absent account creates it.
-  public var credits: [Address: UInt256] = [:]
+  /// Deltas to accounts that the transaction never read. Applying a delta to
+  /// an absent account creates it.
+  public var deltas: [Address: AccountDelta] = [:]
 
   public init() {}
 }
