@@ -81,7 +81,7 @@ public enum Precompiles {
     return t
   }()
 
-  @usableFromInline static let p256Verify = pending("p256verify")
+  @usableFromInline static let p256Verify = p256VerifyPrecompile
 
   static func pending(_ name: String) -> Precompile {
     Precompile(name: name, isImplemented: false) { _, _, _ in failure() }
