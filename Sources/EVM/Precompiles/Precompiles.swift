@@ -72,12 +72,7 @@ public enum Precompiles {
       return MessageResult(status: .success, gasLeft: gas - Int64(cost), output: output)
     }
     t[0x0a] = pending("point_evaluation")
-    for (i, name) in [
-      "bls12_g1add", "bls12_g1msm", "bls12_g2add", "bls12_g2msm", "bls12_pairing",
-      "bls12_map_fp_to_g1", "bls12_map_fp2_to_g2",
-    ].enumerated() {
-      t[0x0b + i] = pending(name)
-    }
+    for (i, precompile) in blsPrecompiles.enumerated() { t[0x0b + i] = precompile }
     return t
   }()
 
@@ -95,7 +90,9 @@ public enum Precompiles {
 
   /// Charges `cost` from `gas`, then runs `body`.
   static func charge(_ gas: Int64, _ cost: Int64, _ body: () -> [UInt8]) -> MessageResult {
-    guard cost <= gas else { return MessageResult(status: .failure(.outOfGas), gasLeft: 0, output: []) }
+    guard cost <= gas else {
+      return MessageResult(status: .failure(.outOfGas), gasLeft: 0, output: [])
+    }
     return MessageResult(status: .success, gasLeft: gas - cost, output: body())
   }
 
@@ -109,7 +106,8 @@ public enum Precompiles {
       let r = UInt256(bigEndian: padded[64..<96])
       let s = UInt256(bigEndian: padded[96..<128])
       guard v == UInt256(27) || v == UInt256(28) else { return [] }
-      guard let signer = Secp256k1.recoverAddress(hash: hash, r: r, s: s, recoveryId: Int(v.w0 - 27))
+      guard
+        let signer = Secp256k1.recoverAddress(hash: hash, r: r, s: s, recoveryId: Int(v.w0 - 27))
       else { return [] }
       return [UInt8](repeating: 0, count: 12) + signer.bytes
     }
