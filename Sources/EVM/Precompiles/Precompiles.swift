@@ -71,7 +71,7 @@ public enum Precompiles {
       guard let output = try? Blake2F.run(input: input) else { return failure() }
       return MessageResult(status: .success, gasLeft: gas - Int64(cost), output: output)
     }
-    t[0x0a] = pending("point_evaluation")
+    t[0x0a] = pointEvaluation
     for (i, precompile) in blsPrecompiles.enumerated() { t[0x0b + i] = precompile }
     return t
   }()
