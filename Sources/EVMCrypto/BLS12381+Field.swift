@@ -205,41 +205,127 @@ extension BLS12381 {
 
     /// Montgomery product `a * b / 2^384 mod p` (CIOS). The top limb of p is
     /// below 2^62, so every intermediate stays below 2p and six limbs plus
-    /// one carry word suffice.
+    /// one carry word suffice. Fully unrolled (generated): a helper taking the
+    /// accumulator by `inout` was not inlined and cost a call per round.
     @inline(__always)
     static func montgomeryMultiply(_ a: Fp, _ b: Fp) -> Fp {
+      var c: UInt64 = 0
+      var m: UInt64 = 0
       var t0: UInt64 = 0
       var t1: UInt64 = 0
       var t2: UInt64 = 0
       var t3: UInt64 = 0
       var t4: UInt64 = 0
       var t5: UInt64 = 0
-      @inline(__always)
-      func round(_ bi: UInt64) {
-        var c: UInt64 = 0
-        t0 = mac(t0, a.l0, bi, &c)
-        t1 = mac(t1, a.l1, bi, &c)
-        t2 = mac(t2, a.l2, bi, &c)
-        t3 = mac(t3, a.l3, bi, &c)
-        t4 = mac(t4, a.l4, bi, &c)
-        t5 = mac(t5, a.l5, bi, &c)
-        let t6 = c
-        let m = t0 &* inv
-        c = 0
-        _ = mac(t0, m, p0, &c)
-        t0 = mac(t1, m, p1, &c)
-        t1 = mac(t2, m, p2, &c)
-        t2 = mac(t3, m, p3, &c)
-        t3 = mac(t4, m, p4, &c)
-        t4 = mac(t5, m, p5, &c)
-        t5 = t6 &+ c
-      }
-      round(b.l0)
-      round(b.l1)
-      round(b.l2)
-      round(b.l3)
-      round(b.l4)
-      round(b.l5)
+      var t6: UInt64 = 0
+      // Round 0: t += a * b.l0; t = (t + m p) / 2^64.
+      c = 0
+      t0 = mac128(t0, a.l0, b.l0, &c)
+      t1 = mac128(t1, a.l1, b.l0, &c)
+      t2 = mac128(t2, a.l2, b.l0, &c)
+      t3 = mac128(t3, a.l3, b.l0, &c)
+      t4 = mac128(t4, a.l4, b.l0, &c)
+      t5 = mac128(t5, a.l5, b.l0, &c)
+      t6 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac128(t0, m, p0, &c)
+      t0 = mac128(t1, m, p1, &c)
+      t1 = mac128(t2, m, p2, &c)
+      t2 = mac128(t3, m, p3, &c)
+      t3 = mac128(t4, m, p4, &c)
+      t4 = mac128(t5, m, p5, &c)
+      t5 = t6 &+ c
+      // Round 1: t += a * b.l1; t = (t + m p) / 2^64.
+      c = 0
+      t0 = mac128(t0, a.l0, b.l1, &c)
+      t1 = mac128(t1, a.l1, b.l1, &c)
+      t2 = mac128(t2, a.l2, b.l1, &c)
+      t3 = mac128(t3, a.l3, b.l1, &c)
+      t4 = mac128(t4, a.l4, b.l1, &c)
+      t5 = mac128(t5, a.l5, b.l1, &c)
+      t6 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac128(t0, m, p0, &c)
+      t0 = mac128(t1, m, p1, &c)
+      t1 = mac128(t2, m, p2, &c)
+      t2 = mac128(t3, m, p3, &c)
+      t3 = mac128(t4, m, p4, &c)
+      t4 = mac128(t5, m, p5, &c)
+      t5 = t6 &+ c
+      // Round 2: t += a * b.l2; t = (t + m p) / 2^64.
+      c = 0
+      t0 = mac128(t0, a.l0, b.l2, &c)
+      t1 = mac128(t1, a.l1, b.l2, &c)
+      t2 = mac128(t2, a.l2, b.l2, &c)
+      t3 = mac128(t3, a.l3, b.l2, &c)
+      t4 = mac128(t4, a.l4, b.l2, &c)
+      t5 = mac128(t5, a.l5, b.l2, &c)
+      t6 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac128(t0, m, p0, &c)
+      t0 = mac128(t1, m, p1, &c)
+      t1 = mac128(t2, m, p2, &c)
+      t2 = mac128(t3, m, p3, &c)
+      t3 = mac128(t4, m, p4, &c)
+      t4 = mac128(t5, m, p5, &c)
+      t5 = t6 &+ c
+      // Round 3: t += a * b.l3; t = (t + m p) / 2^64.
+      c = 0
+      t0 = mac128(t0, a.l0, b.l3, &c)
+      t1 = mac128(t1, a.l1, b.l3, &c)
+      t2 = mac128(t2, a.l2, b.l3, &c)
+      t3 = mac128(t3, a.l3, b.l3, &c)
+      t4 = mac128(t4, a.l4, b.l3, &c)
+      t5 = mac128(t5, a.l5, b.l3, &c)
+      t6 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac128(t0, m, p0, &c)
+      t0 = mac128(t1, m, p1, &c)
+      t1 = mac128(t2, m, p2, &c)
+      t2 = mac128(t3, m, p3, &c)
+      t3 = mac128(t4, m, p4, &c)
+      t4 = mac128(t5, m, p5, &c)
+      t5 = t6 &+ c
+      // Round 4: t += a * b.l4; t = (t + m p) / 2^64.
+      c = 0
+      t0 = mac128(t0, a.l0, b.l4, &c)
+      t1 = mac128(t1, a.l1, b.l4, &c)
+      t2 = mac128(t2, a.l2, b.l4, &c)
+      t3 = mac128(t3, a.l3, b.l4, &c)
+      t4 = mac128(t4, a.l4, b.l4, &c)
+      t5 = mac128(t5, a.l5, b.l4, &c)
+      t6 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac128(t0, m, p0, &c)
+      t0 = mac128(t1, m, p1, &c)
+      t1 = mac128(t2, m, p2, &c)
+      t2 = mac128(t3, m, p3, &c)
+      t3 = mac128(t4, m, p4, &c)
+      t4 = mac128(t5, m, p5, &c)
+      t5 = t6 &+ c
+      // Round 5: t += a * b.l5; t = (t + m p) / 2^64.
+      c = 0
+      t0 = mac128(t0, a.l0, b.l5, &c)
+      t1 = mac128(t1, a.l1, b.l5, &c)
+      t2 = mac128(t2, a.l2, b.l5, &c)
+      t3 = mac128(t3, a.l3, b.l5, &c)
+      t4 = mac128(t4, a.l4, b.l5, &c)
+      t5 = mac128(t5, a.l5, b.l5, &c)
+      t6 = c
+      m = t0 &* inv
+      c = 0
+      _ = mac128(t0, m, p0, &c)
+      t0 = mac128(t1, m, p1, &c)
+      t1 = mac128(t2, m, p2, &c)
+      t2 = mac128(t3, m, p3, &c)
+      t3 = mac128(t4, m, p4, &c)
+      t4 = mac128(t5, m, p5, &c)
+      t5 = t6 &+ c
       return reduceOnce(t0, t1, t2, t3, t4, t5)
     }
   }
@@ -342,4 +428,14 @@ extension BLS12381 {
       c1.isZero ? c0.isLexicographicallyLargest : c1.isLexicographicallyLargest
     }
   }
+}
+
+/// `t + a * b + carry` through a 128-bit product (which LLVM lowers to one
+/// `mul` and an add-with-carry chain), the high word left in `carry`; it
+/// never overflows 128 bits.
+@inline(__always)
+func mac128(_ t: UInt64, _ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
+  let wide = UInt128(a) &* UInt128(b) &+ UInt128(t) &+ UInt128(carry)
+  carry = UInt64(truncatingIfNeeded: wide >> 64)
+  return UInt64(truncatingIfNeeded: wide)
 }
