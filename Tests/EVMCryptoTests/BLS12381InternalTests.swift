@@ -81,5 +81,30 @@
       }
       #expect(B.multiScalarMultiply(points, scalars).isEqual(to: naive))
     }
+
+    /// msm_G2_bls.json is absent from the shared vectors: G2 Pippenger against
+    /// the sum of single multiplications, through the public entry point too.
+    @Test func g2MSMMatchesNaive() throws {
+      let g2 = B.G2Point(affine: B.g2Generator)
+      var points: [(x: B.Fp2, y: B.Fp2)] = []
+      var scalars: [[UInt64]] = []
+      var naive = B.G2Point.infinity
+      var input: [UInt8] = []
+      var seed: UInt64 = 0x0123_4567_89ab_cdef
+      for i in 0..<12 {
+        let q = g2.multiplied(by: [UInt64(3 * i + 1)]).affine
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let k: [UInt64] = [seed, seed >> 5, seed &* 17, seed >> 1]
+        points.append(q)
+        scalars.append(k)
+        naive = naive + B.G2Point(affine: q).multiplied(by: k)
+        input += B.encodeG2(B.G2Point(affine: q))
+        for limb in k.reversed() {
+          for j in 0..<8 { input.append(UInt8(truncatingIfNeeded: limb >> (56 - 8 * UInt64(j)))) }
+        }
+      }
+      #expect(B.multiScalarMultiply(points, scalars).isEqual(to: naive))
+      #expect(try B.g2MSM(input: input) == B.encodeG2(naive))
+    }
   }
 #endif
