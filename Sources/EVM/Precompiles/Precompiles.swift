@@ -71,17 +71,12 @@ public enum Precompiles {
       guard let output = try? Blake2F.run(input: input) else { return failure() }
       return MessageResult(status: .success, gasLeft: gas - Int64(cost), output: output)
     }
-    t[0x0a] = pending("point_evaluation")
-    for (i, name) in [
-      "bls12_g1add", "bls12_g1msm", "bls12_g2add", "bls12_g2msm", "bls12_pairing",
-      "bls12_map_fp_to_g1", "bls12_map_fp2_to_g2",
-    ].enumerated() {
-      t[0x0b + i] = pending(name)
-    }
+    t[0x0a] = pointEvaluation
+    for (i, precompile) in blsPrecompiles.enumerated() { t[0x0b + i] = precompile }
     return t
   }()
 
-  @usableFromInline static let p256Verify = pending("p256verify")
+  @usableFromInline static let p256Verify = p256VerifyPrecompile
 
   static func pending(_ name: String) -> Precompile {
     Precompile(name: name, isImplemented: false) { _, _, _ in failure() }
