@@ -8,9 +8,14 @@ SPEC_FILLS    = .build/spec-fills
 KNOWN         = Tests/known-failures
 RELEASE_BIN   = .build/release/pevm
 APT_PACKAGES  = libsecp256k1-dev libssl-dev pkg-config
+BLOCKS        = Fixtures/blocks
+BENCH_FIXTURES = .build/fixtures
+WORKLOADS     = transfers hot-transfers erc20 erc20-hot-sender erc20-hot-recipient \
+                amm-one-pool amm-many-pools mix
 export PEVM_SHARED = $(SHARED)
 
-.PHONY: setup build test replay conformance conformance-prague-osaka known-failures bench run tsan clean format
+.PHONY: setup build test replay conformance conformance-prague-osaka known-failures bench run tsan clean format \
+  fixtures fixtures-reference bench-fixtures
 
 ## setup: install the system libraries (libsecp256k1, OpenSSL) when missing.
 setup:
@@ -61,9 +66,25 @@ known-failures: build $(SPEC_FILLS)/.extracted
 bench: build
 	$(RELEASE_BIN) microbench
 
-## run: the main job on a bundled fixture.
+## run: the main job on the bundled fixtures: replay the synthetic blocks of Fixtures/blocks.
 run: build
-	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
+	$(RELEASE_BIN) replay $(BLOCKS)
+
+## fixtures: regenerate the committed 30M-gas synthetic blocks in Fixtures/blocks (seed 1).
+fixtures: build
+	for kind in $(WORKLOADS); do \
+	  $(RELEASE_BIN) generate $$kind --gas 30M --seed 1 --output $(BLOCKS)/$$kind-30M.json || exit 1; done
+
+## fixtures-reference: check every committed fixture against the Python execution
+## specification's t8n (needs `pip install ethereum-execution==2.20.0`).
+fixtures-reference:
+	for file in $(BLOCKS)/*.json; do python3 Tests/tools/spec-t8n.py $$file --check --quiet || exit 1; done
+
+## bench-fixtures: the 1G-gas synthetic blocks, generated into .build/fixtures (not committed).
+bench-fixtures: build
+	@mkdir -p $(BENCH_FIXTURES)
+	for kind in $(WORKLOADS); do \
+	  $(RELEASE_BIN) generate $$kind --gas 1G --seed 1 --output $(BENCH_FIXTURES)/$$kind-1G.json || exit 1; done
 
 ## tsan: the test suite under ThreadSanitizer.
 tsan: setup

@@ -72,6 +72,8 @@ let package = Package(
       name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"], exclude: ["Vectors"]),
     .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "TestSupport"]),
     .testTarget(name: "EVMTests", dependencies: ["EVM", "WorldState", "Execution", "Transactions", "TestSupport"]),
-    .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "TestSupport"]),
+    .testTarget(
+      name: "FixturesTests",
+      dependencies: ["Fixtures", "TestSupport", "EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution"]),
   ]
 )

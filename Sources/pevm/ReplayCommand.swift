@@ -37,7 +37,7 @@ struct ReplayCommand: ParsableCommand {
     var totalTransactions = 0
     if !json {
       print(
-        "block        fork               txs        gas    load ms    exec ms   Mgas/s     tx/s  result")
+        "block                   fork               txs        gas    load ms    exec ms   Mgas/s     tx/s  result")
     }
     for file in files {
       let loadStart = ContinuousClock.now
@@ -77,7 +77,7 @@ struct ReplayCommand: ParsableCommand {
       } else {
         let txPerSecond = Double(report.transactions) / max(report.executionSeconds, 1e-9)
         print(
-          pad(report.name, 12) + " " + pad(report.fork.description, 16) + lpad("\(report.transactions)", 6)
+          pad(report.name, 23) + " " + pad(report.fork.description, 16) + lpad("\(report.transactions)", 6)
             + lpad("\(report.gasUsed)", 11) + lpad(fmt(loadMs), 11) + lpad(fmt(execMs), 11)
             + lpad(fmt(report.megagasPerSecond, 0), 9) + lpad(fmt(txPerSecond, 0), 9) + "  "
             + (report.ok ? "ok" : isPending ? "pending (needs a precompile from the cryptography issue)" : "FAIL"))

@@ -2,9 +2,20 @@
 """Runs a block fixture (../shared/FIXTURES.md format) through the Python
 execution specification's t8n tool and prints per-transaction receipts
 (index, hash, status, gas used, cumulative gas), for comparison with
-`pevm replay --receipts`.
+`pevm replay --receipts`, then t8n's gasUsed, receiptsRoot, logsBloom and
+(meaningful when the fixture's pre-state is complete) stateRoot.
 
-usage: spec-t8n.py FIXTURE.json [--trace --keep DIR]
+usage: spec-t8n.py FIXTURE.json [--check] [--quiet] [--trace --keep DIR]
+
+--check   compare t8n's results with the fixture's `expect` (every field it
+          has) and exit 1 on a mismatch.
+--quiet   do not print the per-transaction receipts.
+
+Block rewards: a fixture with `expect.stateRoot` (a complete pre-state, as
+`pevm generate` writes) gets the fork's block reward, as the project's
+executor pays it; the others (partial mainnet states) run without one.
+Transactions without a signature but with a `secretKey` field are signed
+by t8n (`pevm generate` writes signed transactions, so it needs none).
 Needs `pip install ethereum-execution==2.20.0`.
 """
 import json, os, subprocess, sys, tempfile
@@ -55,8 +66,9 @@ def main():
             json.dump(obj, open(os.path.join(d, name), "w"))
         cmd = ["ethereum-spec-evm", "t8n", "--input.alloc", "alloc.json", "--input.env", "env.json",
                "--input.txs", "txs.json", "--output.basedir", d, "--output.result", "result.json",
-               "--output.alloc", "out-alloc.json", "--state.fork", fork, "--state.chainid", str(fx.get("chainId", 1)),
-               "--state.reward", "-1"]
+               "--output.alloc", "out-alloc.json", "--state.fork", fork,
+               "--state.chainid", str(int(str(fx.get("chainId", 1)), 0))]
+        if "stateRoot" not in fx.get("expect", {}): cmd += ["--state.reward", "-1"]
         if trace: cmd.append("--trace")
         p = subprocess.run(cmd, cwd=d, capture_output=True, text=True)
         if p.returncode != 0:
@@ -65,10 +77,29 @@ def main():
         prev = 0
         for i, r in enumerate(result.get("receipts", [])):
             cum = int(r["cumulativeGasUsed"], 16)
-            print(f"{i} {r['transactionHash']} status={r.get('status', r.get('root'))} gas={cum-prev} cumulative={cum}")
+            if "--quiet" not in sys.argv:
+                status = int(r["succeeded"]) if "succeeded" in r else r.get("status", r.get("root"))
+                print(f"{i} {r['transactionHash']} status={status} gas={cum-prev} cumulative={cum}")
             prev = cum
-        for rej in result.get("rejected", []): print("rejected", rej)
+        rejected = result.get("rejected", [])
+        for rej in rejected: print("rejected", rej)
         print("gasUsed", int(result["gasUsed"], 16), "receiptsRoot", result.get("receiptsRoot"))
+        print("stateRoot", result.get("stateRoot"), "transactions", len(result.get("receipts", [])))
+        if "--check" in sys.argv:
+            expect = fx.get("expect", {})
+            got = {"gasUsed": int(result["gasUsed"], 16), "receiptsRoot": result.get("receiptsRoot"),
+                   "logsBloom": result.get("logsBloom"), "stateRoot": result.get("stateRoot")}
+            failures = [] if not rejected else [f"{len(rejected)} transactions rejected"]
+            for field, value in got.items():
+                if field not in expect: continue
+                want = int(expect[field], 16) if field == "gasUsed" else expect[field].lower()
+                have = value if field == "gasUsed" else (value or "").lower()
+                status = "agrees" if want == have else "MISMATCH"
+                if want != have: failures.append(field)
+                print(f"{field}: {status} (fixture {expect[field] if field != 'logsBloom' else want[:18] + '…'}, "
+                      f"t8n {value if field != 'logsBloom' else (value or '')[:18] + '…'})")
+            print(f"{fx.get('name', path)}: " + ("reference agrees" if not failures else "MISMATCH: " + ", ".join(failures)))
+            if failures: sys.exit(1)
         if trace and keep:
             for f in sorted(os.listdir(d)):
                 if f.startswith("trace"): print("trace:", os.path.join(d, f))
