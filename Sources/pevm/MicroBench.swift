@@ -9,7 +9,7 @@ struct MicroBench: ParsableCommand {
   func run() throws {
     // Each suite returns its rows; add new suites to this list.
     let suites: [() -> [MicroBenchResult]] = [
-      benchUInt256, benchCodec, benchCrypto, benchPrecompiles,
+      benchUInt256, benchCodec, benchCrypto, benchPrecompiles, benchBLS,
     ]
     var results: [MicroBenchResult] = []
     for suite in suites { results += suite() }
