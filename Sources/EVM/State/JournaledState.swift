@@ -109,7 +109,9 @@ public final class JournaledState<View: StateView> {
       case .deltaAdded(let address, let old):
         pendingDeltas[address] = old
       case .deltaFolded(let address, let delta):
+        // Back to "not read, delta pending": the next read folds it again.
         pendingDeltas[address] = delta
+        accounts[address]?.loaded = false
       }
     }
     logs.removeSubrange(checkpoint.logCount...)
