@@ -43,6 +43,14 @@ public enum ParallelExecutor {
   /// Blocks with fewer transactions than this run sequentially.
   public static let minimumTransactions = 4
 
+  /// Debug-only stress hook: when set, workers call it between the steps of
+  /// every task (tests inject random delays to shake out races).
+  #if DEBUG
+    nonisolated(unsafe) public static var debugDelay: (@Sendable () -> Void)? = nil
+  #else
+    public static var debugDelay: (@Sendable () -> Void)? { nil }
+  #endif
+
   /// The outcome of one incarnation.
   struct IncarnationResult: Sendable {
     var incarnation: Int
@@ -57,27 +65,76 @@ public enum ParallelExecutor {
   public static func execute(
     _ block: Block, state: inout InMemoryState, workers: Int
   ) throws(BlockError) -> (BlockResult, ParallelStatistics) {
-    var statistics = ParallelStatistics()
-    statistics.workers = workers
-    let transactions = block.transactions
-    func sequential(_ reason: String) throws(BlockError) -> (BlockResult, ParallelStatistics) {
-      statistics.sequentialReason = reason
-      let result = try BlockExecutor.execute(block, state: &state)
-      return (result, statistics)
-    }
-    if workers <= 1 { return try sequential("one worker") }
-    if transactions.count < minimumTransactions {
-      return try sequential("fewer than \(minimumTransactions) transactions")
-    }
-
     var working = state
     try BlockExecutor.preExecution(block, state: &working)
     let env = block.environment
+    let (outcomes, statistics) = try executeTransactions(
+      block.transactions, environment: env, state: &working, workers: workers)
+    var receipts: [Receipt] = []
+    receipts.reserveCapacity(outcomes.count)
+    var gasUsed: UInt64 = 0
+    var blobGasUsed: UInt64 = 0
+    var pending = false
+    for (item, outcome) in zip(block.transactions, outcomes) {
+      gasUsed += outcome.gasUsed
+      blobGasUsed += outcome.blobGasUsed
+      pending = pending || outcome.calledPendingPrecompile
+      receipts.append(
+        BlockExecutor.makeReceipt(
+          item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: env.fork, root: nil))
+    }
+    let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
+    state = working
+    let result = BlockExecutor.finish(
+      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, withdrawals: block.withdrawals,
+      requestsHash: requestsHash, calledPendingPrecompile: pending)
+    return (result, statistics)
+  }
+
+  /// Executes `transactions` in block order semantics on `state` (no
+  /// system calls, rewards or withdrawals) and returns each transaction's
+  /// outcome. Sequential when `workers` is 1 or there are fewer than
+  /// `minimumTransactions` (unless `forceParallel`), or when a case cannot
+  /// run in parallel safely.
+  public static func executeTransactions(
+    _ transactions: [BlockTransaction], environment env: BlockEnvironment,
+    state: inout InMemoryState, workers: Int, forceParallel: Bool = false
+  ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
+    var statistics = ParallelStatistics()
+    statistics.workers = workers
+    func sequential(_ reason: String) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
+      statistics.sequentialReason = reason
+      var outcomes: [TransactionOutcome] = []
+      outcomes.reserveCapacity(transactions.count)
+      var gasUsed: UInt64 = 0
+      var blobGasUsed: UInt64 = 0
+      for (index, item) in transactions.enumerated() {
+        do {
+          let outcome = try TransactionProcessor.execute(
+            item.transaction, sender: item.sender, view: state, block: env,
+            blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed)
+          state.apply(outcome.changes)
+          gasUsed += outcome.gasUsed
+          blobGasUsed += outcome.blobGasUsed
+          outcomes.append(outcome)
+        } catch {
+          throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
+        }
+      }
+      return (outcomes, statistics)
+    }
+    if workers <= 1 && !forceParallel { return try sequential("one worker") }
+    if transactions.count < minimumTransactions && !forceParallel {
+      return try sequential("fewer than \(minimumTransactions) transactions")
+    }
+    let workers = max(1, workers)
+
     let memory = MultiVersionMemory(transactionCount: transactions.count)
     let scheduler = Scheduler(transactionCount: transactions.count)
-    let resolver = LocationResolver(memory: memory, preState: working)
+    let resolver = LocationResolver(memory: memory, preState: state)
     let results = (0..<transactions.count).map { _ in Locked<IncarnationResult?>(nil) }
     let counters = Counters()
+    let delay = debugDelay
 
     /// Runs one incarnation; returns the follow-up task.
     @Sendable func execute(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
@@ -92,6 +149,7 @@ public enum ParallelExecutor {
           try TransactionProcessor.execute(
             item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender)
         }
+        delay?()
         if view.unsupported {
           counters.unsupported.store(true, ordering: .sequentiallyConsistent)
           return nil
@@ -107,6 +165,7 @@ public enum ParallelExecutor {
             incarnation: incarnation, reads: view.reads, outcome: outcome, writes: writes.map(\.0))
         }
         let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
+        delay?()
         return scheduler.finishExecution(index, incarnation: incarnation, wroteNewLocation: wroteNew)
       }
     }
@@ -123,6 +182,7 @@ public enum ParallelExecutor {
           break
         }
       }
+      delay?()
       let aborted = !valid && scheduler.tryValidationAbort(index, incarnation: incarnation)
       if aborted {
         counters.aborts.add(1, ordering: .relaxed)
@@ -165,19 +225,18 @@ public enum ParallelExecutor {
     statistics.validations = counters.validations.load(ordering: .relaxed)
     statistics.dependencyWaits = counters.dependencyWaits.load(ordering: .relaxed)
     if counters.unsupported.load(ordering: .sequentiallyConsistent) {
-      let counts = statistics
-      let result = try sequential("storage written earlier in the block was asked for by a CREATE collision check")
-      var merged = result.1
-      merged.executions = counts.executions
-      return (result.0, merged)
+      let executions = statistics.executions
+      var result = try sequential(
+        "storage written earlier in the block was asked for by a CREATE collision check")
+      result.1.executions = executions
+      return result
     }
 
     // Commit in block order: the same diffs sequential execution applies.
-    var receipts: [Receipt] = []
-    receipts.reserveCapacity(transactions.count)
+    var outcomes: [TransactionOutcome] = []
+    outcomes.reserveCapacity(transactions.count)
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
-    var pending = false
     for (index, item) in transactions.enumerated() {
       guard let final = results[index].withLock({ $0 }) else {
         fatalError("Block-STM finished without a result for transaction \(index)")
@@ -192,7 +251,7 @@ public enum ParallelExecutor {
       }
       // A lazy sender's nonce and balance are checked here, in block order.
       if let check = outcome.deferredSenderCheck {
-        let account = working.account(item.sender) ?? AccountInfo()
+        let account = state.account(item.sender) ?? AccountInfo()
         if account.nonce != check.nonce {
           throw .invalidTransaction(
             index: index, hash: item.transaction.hash,
@@ -215,20 +274,12 @@ public enum ParallelExecutor {
         throw .invalidTransaction(
           index: index, hash: item.transaction.hash, reason: .blob("block blob gas limit exceeded"))
       }
-      working.apply(outcome.changes)
+      state.apply(outcome.changes)
       gasUsed += outcome.gasUsed
       blobGasUsed += outcome.blobGasUsed
-      pending = pending || outcome.calledPendingPrecompile
-      receipts.append(
-        BlockExecutor.makeReceipt(
-          item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: env.fork, root: nil))
+      outcomes.append(outcome)
     }
-    let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
-    state = working
-    let result = BlockExecutor.finish(
-      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, withdrawals: block.withdrawals,
-      requestsHash: requestsHash, calledPendingPrecompile: pending)
-    return (result, statistics)
+    return (outcomes, statistics)
   }
 
   /// A plain value transfer to an account without code (and not a

@@ -1,3 +1,4 @@
+import BlockSTM
 import EVM
 import EVMPrimitives
 import Execution
@@ -98,7 +99,8 @@ public enum StateTestRunner {
   /// Runs every case of `test` whose fork passes `includeFork`; `file` is the
   /// file's id in the results.
   public static func run(
-    _ test: StateTest, file: String, includeFork: (StateTestExpectation) -> Bool = { _ in true }
+    _ test: StateTest, file: String, blockSTMWorkers: Int = 0,
+    includeFork: (StateTestExpectation) -> Bool = { _ in true }
   ) -> [StateTestCaseResult] {
     let selected = test.post.filter(includeFork)
     if selected.isEmpty { return [] }
@@ -108,7 +110,7 @@ public enum StateTestRunner {
     results.reserveCapacity(selected.count)
     for expectation in selected {
       results.append(
-        run(test, expectation: expectation, file: file, pre: pre) {
+        run(test, expectation: expectation, file: file, pre: pre, blockSTMWorkers: blockSTMWorkers) {
           if let preRoot { return preRoot }
           let root = pre.stateRoot()
           preRoot = root
@@ -123,7 +125,7 @@ public enum StateTestRunner {
   /// pre-state's root, which a rejected transaction must leave.
   public static func run(
     _ test: StateTest, expectation: StateTestExpectation, file: String, pre: InMemoryState,
-    preRoot: () -> Bytes32
+    blockSTMWorkers: Int = 0, preRoot: () -> Bytes32
   ) -> StateTestCaseResult {
     let id = StateTestCaseID(
       file: file, test: test.name, fork: expectation.forkName, indexes: expectation.indexes)
@@ -136,14 +138,32 @@ public enum StateTestRunner {
     // Decode, recover and execute; any failure before execution is a rejection.
     var rejection: String?
     var outcome: TransactionOutcome?
+    var post = pre
     do {
       let tx = try Transaction.decode(expectation.txBytes)
       do {
         let sender = try tx.recoverSender(fork: fork, chainId: 1)
-        do {
-          outcome = try TransactionProcessor.execute(tx, sender: sender, view: pre, block: block)
-        } catch {
-          rejection = error.description
+        if blockSTMWorkers > 0 {
+          do {
+            let (outcomes, _) = try ParallelExecutor.executeTransactions(
+              [BlockTransaction(transaction: tx, sender: sender)], environment: block, state: &post,
+              workers: blockSTMWorkers, forceParallel: true)
+            outcome = outcomes.first
+          } catch {
+            if case .invalidTransaction(_, _, let reason) = error {
+              rejection = reason.description
+            } else {
+              rejection = error.description
+            }
+          }
+        } else {
+          do {
+            let executed = try TransactionProcessor.execute(tx, sender: sender, view: pre, block: block)
+            post.apply(executed.changes)
+            outcome = executed
+          } catch {
+            rejection = error.description
+          }
         }
       } catch {
         rejection = "sender recovery: \(error.description)"
@@ -171,8 +191,6 @@ public enum StateTestRunner {
         detail: "rejected (\(why)); expected root \(expectation.stateRoot)")
     }
 
-    var post = pre
-    post.apply(outcome.changes)
     let root = post.stateRoot()
     let logs = logsHash(outcome.logs)
     var gasNote = "gas used \(outcome.gasUsed)"

@@ -41,11 +41,15 @@ public struct StateTestFilter: Sendable {
   public var fork: Fork?
   /// Only tests whose name matches this regular expression, when set.
   public var namePattern: String?
+  /// 0: the sequential executor. N: each case runs as a one-transaction block
+  /// through Block-STM with N workers (its multi-version view and commit path).
+  public var blockSTMWorkers: Int
 
   /// Creates a filter.
-  public init(fork: Fork? = nil, namePattern: String? = nil) {
+  public init(fork: Fork? = nil, namePattern: String? = nil, blockSTMWorkers: Int = 0) {
     self.fork = fork
     self.namePattern = namePattern
+    self.blockSTMWorkers = blockSTMWorkers
   }
 }
 
@@ -121,7 +125,9 @@ public enum StateTestSuite {
     var cases: [StateTestCaseResult] = []
     for test in file.tests {
       if let nameRegex, (try? nameRegex.firstMatch(in: test.name)) == nil { continue }
-      cases += StateTestRunner.run(test, file: source.relativePath) { expectation in
+      cases += StateTestRunner.run(
+        test, file: source.relativePath, blockSTMWorkers: filter.blockSTMWorkers
+      ) { expectation in
         guard let fork = filter.fork else { return true }
         return expectation.fork == fork
       }

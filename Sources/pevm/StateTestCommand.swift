@@ -45,6 +45,11 @@ struct StateTestCommand: ParsableCommand {
   @Option(help: "Files run in parallel (default: the number of active processors).")
   var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
+  @Option(
+    name: .customLong("block-stm"),
+    help: "Run each case as a one-transaction block through Block-STM with N workers (0: sequential).")
+  var blockSTMWorkers: Int = 0
+
   @Flag(help: "Also print known failures and skipped cases.")
   var verbose = false
 
@@ -82,7 +87,8 @@ struct StateTestCommand: ParsableCommand {
     } catch {
       throw ValidationError(error.description)
     }
-    let filter = StateTestFilter(fork: fork.flatMap { Fork(name: $0) }, namePattern: namePattern)
+    let filter = StateTestFilter(
+      fork: fork.flatMap { Fork(name: $0) }, namePattern: namePattern, blockSTMWorkers: blockSTMWorkers)
     let console = Console(
       json: json, verbose: verbose, known: known, knownFailuresPath: knownFailures ?? "",
       progress: isatty(STDERR_FILENO) != 0, fileCount: sources.count)
