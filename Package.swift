@@ -71,6 +71,9 @@ let package = Package(
     .testTarget(
       name: "EVMCryptoTests", dependencies: ["EVMCrypto", "TestSupport"], exclude: ["Vectors"]),
     .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "TestSupport"]),
+    .testTarget(
+      name: "BlockSTMTests",
+      dependencies: ["BlockSTM", "Execution", "Fixtures", "WorldState", "EVMPrimitives", "TestSupport"]),
     .testTarget(name: "EVMTests", dependencies: ["EVM", "WorldState", "Execution", "Transactions", "TestSupport"]),
     .testTarget(
       name: "FixturesTests",
