@@ -41,6 +41,7 @@ test: setup
 conformance: build
 	$(RELEASE_BIN) statetest $(STATE_TESTS) --known-failures $(KNOWN)/GeneralStateTests.txt
 	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
+	$(RELEASE_BIN) replay --workers 2 --check $(SHARED)/blocks/mainnet Fixtures/blocks
 
 ## conformance-prague-osaka: the same tests re-filled for Prague and Osaka.
 conformance-prague-osaka: build $(SPEC_FILLS)/.extracted
@@ -86,9 +87,12 @@ bench-fixtures: build
 	for kind in $(WORKLOADS); do \
 	  $(RELEASE_BIN) generate $$kind --gas 1G --seed 1 --output $(BENCH_FIXTURES)/$$kind-1G.json || exit 1; done
 
-## tsan: the test suite under ThreadSanitizer.
+## tsan: the Block-STM tests under ThreadSanitizer (a smaller fixture selection);
+## any sanitizer report fails the run.
 tsan: setup
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	PEVM_TSAN_QUICK=1 TSAN_OPTIONS=halt_on_error=1 \
+	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter BlockSTMTests
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

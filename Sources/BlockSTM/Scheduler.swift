@@ -1,3 +1,4 @@
+import EVMPrimitives
 import Synchronization
 
 /// The collaborative scheduler of Block-STM (Gelashvili et al., arXiv
@@ -31,8 +32,8 @@ public final class Scheduler: Sendable {
   }
 
   final class TransactionCell: Sendable {
-    let status = Mutex<(incarnation: Int, status: Status)>((0, .readyToExecute))
-    let dependents = Mutex<[Int]>([])
+    let status = Locked<(incarnation: Int, status: Status)>((0, .readyToExecute))
+    let dependents = Locked<[Int]>([])
   }
 
   public let count: Int

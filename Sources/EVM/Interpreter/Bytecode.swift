@@ -1,5 +1,4 @@
 import EVMPrimitives
-import Synchronization
 
 /// Analysed contract code: the bytes padded with zeros (so the interpreter
 /// reads PUSH immediates and the STOP after the last instruction without a
@@ -70,10 +69,10 @@ public final class Bytecode: Sendable {
 ///
 /// Invariants: entries are immutable `Bytecode` values keyed by their own
 /// hash, so a reader may use any entry it finds; writers race only to insert
-/// identical values. Guarded by one `Mutex` (the lookup is rare next to execution).
+/// identical values. Guarded by one lock (the lookup is rare next to execution).
 public final class BytecodeCache: Sendable {
   public static let shared = BytecodeCache()
-  private let entries = Mutex<[Bytes32: Bytecode]>([:])
+  private let entries = Locked<[Bytes32: Bytecode]>([:])
 
   public init() {}
 
