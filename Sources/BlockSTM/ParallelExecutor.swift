@@ -27,6 +27,8 @@ public struct ParallelStatistics: Sendable {
   /// for the critical-path analysis.
   public var readSets: [[MemoryLocation]] = []
   public var writeSets: [[MemoryLocation]] = []
+
+  public init() {}
 }
 
 /// Block-STM execution of a block: transactions run optimistically on
@@ -297,9 +299,11 @@ public enum ParallelExecutor {
     var writes: [(MemoryLocation, WrittenValue)] = []
     writes.reserveCapacity(changes.accounts.count * 2 + changes.deltas.count)
     for (address, change) in changes.accounts {
-      writes.append((.basic(address), .account(change.info)))
-      if change.code != nil || change.info == nil || change.storageCleared {
-        writes.append((.code(address), .code(change.code ?? .empty)))
+      if change.infoChanged {
+        writes.append((.basic(address), .account(change.info)))
+        if change.code != nil || change.info == nil || change.storageCleared {
+          writes.append((.code(address), .code(change.code ?? .empty)))
+        }
       }
       if change.storageCleared {
         writes.append((.storageEpoch(address), .marker))

@@ -56,6 +56,15 @@ public struct InMemoryState: StateView, Sendable {
   /// Commits one transaction's diff.
   public mutating func apply(_ changes: StateChanges) {
     for (address, change) in changes.accounts {
+      guard change.infoChanged else {
+        // Storage only, on an account that exists.
+        var account = accounts[address] ?? StoredAccount(info: AccountInfo())
+        for (key, value) in change.storage {
+          account.storage[key] = value.isZero ? nil : value
+        }
+        accounts[address] = account
+        continue
+      }
       guard let info = change.info else {
         accounts[address] = nil
         continue

@@ -414,7 +414,6 @@ public final class JournaledState<View: StateView> {
     if old == value { return }
     journal.append(.slotChanged(slotKey, old))
     slots[slotKey]!.current = value
-    if !(accounts[address]?.dirty ?? false) { modify(address) { _ in } }
   }
 
   // MARK: Transient storage (EIP-1153)
@@ -457,9 +456,16 @@ public final class JournaledState<View: StateView> {
         code: entry.codeChanged ? entry.code : nil)
     }
     for (key, slot) in slots where slot.loaded && slot.current != slot.original {
-      guard var change = changes.accounts[key.address], change.info != nil else { continue }
-      change.storage.append((key.key, slot.current))
-      changes.accounts[key.address] = change
+      if var change = changes.accounts[key.address] {
+        // A deleted account's storage goes with it.
+        guard change.info != nil || !change.infoChanged else { continue }
+        change.storage.append((key.key, slot.current))
+        changes.accounts[key.address] = change
+      } else {
+        // Storage written, account fields untouched (and perhaps never read).
+        changes.accounts[key.address] = AccountChange(
+          info: nil, infoChanged: false, storage: [(key.key, slot.current)])
+      }
     }
     // Pending deltas exist only for accounts never loaded (a load folds them in).
     changes.deltas = pendingDeltas

@@ -16,8 +16,13 @@ public struct SlotKey: Hashable, Sendable {
 /// What one transaction did to one account.
 public struct AccountChange: Sendable {
   /// The account after the transaction; `nil` when it no longer exists
-  /// (self-destructed, or touched while empty after EIP-161).
+  /// (self-destructed, or touched while empty after EIP-161). Meaningful
+  /// only when `infoChanged`.
   public var info: AccountInfo?
+  /// False when only storage changed: the account's fields are as before
+  /// (and the transaction may never have read them, so Block-STM records no
+  /// read or write of the account itself).
+  public var infoChanged: Bool
   /// True when every storage slot of the account must be treated as zero
   /// before `storage` is applied (the account was destroyed or created).
   public var storageCleared: Bool
@@ -27,10 +32,11 @@ public struct AccountChange: Sendable {
   public var code: Bytecode?
 
   public init(
-    info: AccountInfo?, storageCleared: Bool = false,
+    info: AccountInfo?, infoChanged: Bool = true, storageCleared: Bool = false,
     storage: [(key: UInt256, value: UInt256)] = [], code: Bytecode? = nil
   ) {
     self.info = info
+    self.infoChanged = infoChanged
     self.storageCleared = storageCleared
     self.storage = storage
     self.code = code

@@ -1,0 +1,192 @@
+import ArgumentParser
+import BlockSTM
+import EVMPrimitives
+import Execution
+import Fixtures
+import Foundation
+import WorldState
+
+/// `pevm bench`: sequential against Block-STM execution per block, with the
+/// ideal speedup the block's true dependencies allow.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Benchmark sequential against Block-STM execution, block by block.")
+
+  @Argument(help: "Fixture files or directories (searched recursively for .json).")
+  var paths: [String]
+
+  @Option(help: "Worker counts for Block-STM, comma-separated (1 is the sequential baseline).")
+  var workers: String = "2"
+
+  @Option(help: "Timed runs per block and configuration; medians are reported.")
+  var runs: Int = 5
+
+  @Flag(help: "A Markdown table.")
+  var markdown = false
+
+  @Flag(help: "One JSON object per block and worker count per line.")
+  var json = false
+
+  static let idealThreads = [2, 4, 8, 16, 32]
+
+  struct Row {
+    var name: String
+    var gas: UInt64
+    var txs: Int
+    var workers: Int
+    var sequentialMs: Double
+    var parallelMs: Double
+    var statistics: ParallelStatistics
+    var matches: Bool
+    var ideal: [Int: Double]
+    var speedup: Double { sequentialMs / max(parallelMs, 1e-9) }
+  }
+
+  func run() throws {
+    let counts = try workers.split(separator: ",").map { part -> Int in
+      guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n >= 1 else {
+        throw ValidationError("--workers takes positive integers separated by commas, got \"\(workers)\"")
+      }
+      return n
+    }.filter { $0 > 1 }
+    guard !counts.isEmpty else { throw ValidationError("--workers needs a count above 1 to compare") }
+    let files = try FixturePaths.expand(paths)
+    var rows: [Row] = []
+    if markdown {
+      print("| block | gas | txs | workers | seq ms | par ms | speedup | Mgas/s (par) | re-exec | aborts | ideal 2/4/8/16/32 | equal |")
+      print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    } else if !json {
+      print(
+        pad("block", 24) + lpad("gas", 11) + lpad("txs", 6) + lpad("w", 4) + lpad("seq ms", 9) + lpad("par ms", 9)
+          + lpad("speedup", 9) + lpad("Mgas/s", 8) + lpad("tx/s", 8) + lpad("exec", 7) + lpad("reexec", 7)
+          + lpad("aborts", 7) + lpad("valid", 7) + "  ideal 2/4/8/16/32")
+    }
+    var failed = false
+    for file in files {
+      let fixture: BlockFixture
+      do {
+        fixture = try BlockFixture.load(URL(fileURLWithPath: file))
+      } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        failed = true
+        continue
+      }
+      // Sequential baseline.
+      var sequentialState = fixture.pre
+      let sequential: BlockResult
+      do {
+        sequential = try BlockExecutor.execute(fixture.block, state: &sequentialState)
+      } catch {
+        FileHandle.standardError.write(Data("error: \(fixture.name): block rejected: \(error)\n".utf8))
+        failed = true
+        continue
+      }
+      let sequentialMs = Self.median(runs) {
+        var state = fixture.pre
+        _ = try? BlockExecutor.execute(fixture.block, state: &state)
+      }
+      var ideal: [Int: Double] = [:]
+      if let profiles = try? CriticalPath.profile(fixture.block, state: fixture.pre) {
+        let (work, span) = CriticalPath.workAndSpan(profiles)
+        for t in Self.idealThreads { ideal[t] = CriticalPath.idealSpeedup(work: work, span: span, threads: t) }
+      }
+      for count in counts {
+        var statistics = ParallelStatistics()
+        var matches = true
+        var state = fixture.pre
+        do {
+          let (parallel, stats) = try ParallelExecutor.execute(fixture.block, state: &state, workers: count)
+          statistics = stats
+          matches =
+            parallel.receiptsRoot == sequential.receiptsRoot && parallel.gasUsed == sequential.gasUsed
+            && parallel.logsBloom == sequential.logsBloom && state.firstDifference(from: sequentialState) == nil
+        } catch {
+          matches = false
+        }
+        if !matches { failed = true }
+        let parallelMs = Self.median(runs) {
+          var state = fixture.pre
+          _ = try? ParallelExecutor.execute(fixture.block, state: &state, workers: count)
+        }
+        let row = Row(
+          name: fixture.name, gas: sequential.gasUsed, txs: fixture.block.transactions.count, workers: count,
+          sequentialMs: sequentialMs, parallelMs: parallelMs, statistics: statistics, matches: matches, ideal: ideal)
+        rows.append(row)
+        print(render(row))
+      }
+    }
+    printSummary(rows)
+    if failed { throw ExitCode(1) }
+  }
+
+  func render(_ row: Row) -> String {
+    let idealText = Self.idealThreads.map { fmt(row.ideal[$0] ?? 0, 2) }.joined(separator: "/")
+    let mgas = Double(row.gas) / 1e3 / max(row.parallelMs, 1e-9)
+    let txps = Double(row.txs) * 1e3 / max(row.parallelMs, 1e-9)
+    let s = row.statistics
+    let mode = s.sequentialReason == nil ? "" : " (sequential: \(s.sequentialReason!))"
+    if json {
+      var idealFields: [String] = []
+      for t in Self.idealThreads { idealFields.append("\"\(t)\":\(fmt(row.ideal[t] ?? 0, 3))") }
+      return JSONLine.object([
+        "name": .string(row.name), "workers": .int(row.workers), "gasUsed": .int(Int(row.gas)), "txs": .int(row.txs),
+        "sequentialMs": .double(row.sequentialMs), "parallelMs": .double(row.parallelMs), "speedup": .double(row.speedup),
+        "mgasPerSecond": .double(mgas), "txPerSecond": .double(txps), "executions": .int(s.executions),
+        "reexecutions": .int(s.reexecutions), "aborts": .int(s.aborts), "validations": .int(s.validations),
+        "matchesSequential": .bool(row.matches),
+        "sequentialFallback": s.sequentialReason.map { .string($0) } ?? .null,
+      ]).dropLast() + ",\"idealSpeedup\":{" + idealFields.joined(separator: ",") + "}}"
+    }
+    if markdown {
+      return "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(mode.isEmpty ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(row.matches ? "yes" : "NO") |"
+    }
+    return pad(row.name, 24) + lpad("\(row.gas)", 11) + lpad("\(row.txs)", 6) + lpad("\(row.workers)", 4)
+      + lpad(fmt(row.sequentialMs), 9) + lpad(fmt(row.parallelMs), 9) + lpad(fmt(row.speedup) + "x", 9)
+      + lpad(fmt(mgas, 0), 8) + lpad(fmt(txps, 0), 8) + lpad("\(s.executions)", 7) + lpad("\(s.reexecutions)", 7)
+      + lpad("\(s.aborts)", 7) + lpad("\(s.validations)", 7) + "  " + idealText + (row.matches ? "" : "  MISMATCH")
+      + mode
+  }
+
+  func printSummary(_ rows: [Row]) {
+    for count in Set(rows.map(\.workers)).sorted() {
+      let selected = rows.filter { $0.workers == count }
+      let large = selected.filter { $0.gas >= 5_000_000 }
+      func geomean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : exp(values.map { log(max($0, 1e-9)) }.reduce(0, +) / Double(values.count))
+      }
+      let seqTotal = selected.map(\.sequentialMs).reduce(0, +)
+      let parTotal = selected.map(\.parallelMs).reduce(0, +)
+      let idealText = Self.idealThreads.map { t in fmt(geomean(selected.compactMap { $0.ideal[t] }), 2) }
+        .joined(separator: "/")
+      let line =
+        "summary workers=\(count): \(selected.count) blocks, geomean speedup \(fmt(geomean(selected.map(\.speedup))))x"
+        + " (blocks ≥5M gas: \(fmt(geomean(large.map(\.speedup))))x over \(large.count), slowest \(fmt(large.map(\.speedup).min() ?? 0))x)"
+        + "; total \(fmt(seqTotal)) ms sequential, \(fmt(parTotal)) ms parallel; ideal geomean 2/4/8/16/32: \(idealText)"
+      if json {
+        print(
+          JSONLine.object([
+            "summary": .bool(true), "workers": .int(count), "blocks": .int(selected.count),
+            "geomeanSpeedup": .double(geomean(selected.map(\.speedup))),
+            "geomeanSpeedupLarge": .double(geomean(large.map(\.speedup))),
+            "sequentialMs": .double(seqTotal), "parallelMs": .double(parTotal),
+          ]))
+      } else {
+        print(line)
+      }
+    }
+  }
+
+  /// Median wall time of `body` over `runs` runs, in milliseconds.
+  static func median(_ runs: Int, _ body: () -> Void) -> Double {
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for _ in 0..<max(1, runs) {
+      let start = clock.now
+      body()
+      samples.append(BlockReplay.seconds(clock.now - start) * 1000)
+    }
+    samples.sort()
+    return samples[samples.count / 2]
+  }
+}
