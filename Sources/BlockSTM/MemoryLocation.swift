@@ -23,6 +23,9 @@ public enum MemoryLocation: Hashable, Sendable {
     }
   }
 
+  /// One combine of the location's 64-bit mix.
+  public func hash(into hasher: inout Hasher) { hasher.combine(shardHash) }
+
   /// A cheap 64-bit mix of the location, used to pick a shard.
   @inlinable
   var shardHash: UInt64 {

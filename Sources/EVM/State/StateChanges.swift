@@ -11,6 +11,16 @@ public struct SlotKey: Hashable, Sendable {
     self.address = address
     self.key = key
   }
+
+  /// One combine of a pre-mixed word instead of seven.
+  @inlinable
+  public func hash(into hasher: inout Hasher) {
+    var h = address.high ^ (address.middle &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(address.low) << 17)
+    h ^= key.w0 &* 0xBF58_476D_1CE4_E5B9
+    h ^= key.w1 &* 0x94D0_49BB_1331_11EB
+    h ^= key.w2 ^ (key.w3 << 1)
+    hasher.combine(h)
+  }
 }
 
 /// What one transaction did to one account.
