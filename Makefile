@@ -63,8 +63,9 @@ known-failures: build $(SPEC_FILLS)/.extracted
 	-$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Osaka \
 	  --write-known-failures $(KNOWN)/GeneralStateTests-Osaka.txt >/dev/null
 
-## bench: primitive micro-benchmarks.
+## bench: sequential against Block-STM on the mainnet and synthetic blocks, then the primitives.
 bench: build
+	$(RELEASE_BIN) bench --workers 2 --runs 5 $(SHARED)/blocks/mainnet Fixtures/blocks
 	$(RELEASE_BIN) microbench
 
 ## run: the main job on the bundled fixtures: replay the synthetic blocks of Fixtures/blocks.
