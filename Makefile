@@ -38,11 +38,13 @@ test: setup
 	$(SWIFT) test --skip-build
 
 ## conformance: GeneralStateTests (Cancun and older) and BlockchainTests (ValidBlocks,
-## InvalidBlocks) through the release CLI, then the mainnet block replays;
-## fails on a failure missing from the known-failures lists or a listed case that passes.
+## InvalidBlocks; sequentially, then every block on Block-STM) through the release CLI,
+## then the mainnet block replays; fails on a failure missing from the known-failures
+## lists or a listed case that passes.
 conformance: build
 	$(RELEASE_BIN) statetest $(STATE_TESTS) --known-failures $(KNOWN)/GeneralStateTests.txt
 	$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --known-failures $(KNOWN)/BlockchainTests.txt
+	$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --block-workers 2 --known-failures $(KNOWN)/BlockchainTests.txt
 	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
 
 ## conformance-prague-osaka: the same tests re-filled for Prague and Osaka.

@@ -33,6 +33,11 @@ public enum BlockValidationError: Error, Sendable, Equatable, CustomStringConver
   }
 }
 
+/// Executes a block on a state, leaving the state untouched on error: the
+/// sequential `BlockExecutor` (the default) or Block-STM.
+public typealias BlockExecution =
+  @Sendable (Block, inout InMemoryState) throws(BlockError) -> BlockResult
+
 /// The consensus rules of the execution layer for blocks from the Merge on,
 /// as the execution specification's `state_transition` and `validate_header`
 /// (Paris to Osaka) define them. Proof-of-work blocks (difficulty, Ethash
@@ -189,9 +194,13 @@ public enum BlockValidation {
   ///   - fork: the block's fork.
   ///   - chainId: the chain's id.
   ///   - encodedSize: the block's RLP size, for the Osaka size limit.
+  ///   - execute: how to execute the block (sequentially by default).
   public static func importBlock(
     _ block: DecodedBlock, parent: BlockHeader, parentHash: Bytes32, state: inout InMemoryState,
-    blockHashes: [UInt64: Bytes32], fork: Fork, chainId: UInt64, encodedSize: Int? = nil
+    blockHashes: [UInt64: Bytes32], fork: Fork, chainId: UInt64, encodedSize: Int? = nil,
+    execute: BlockExecution = { block, state throws(BlockError) in
+      try BlockExecutor.execute(block, state: &state)
+    }
   ) throws(BlockValidationError) -> BlockResult {
     let header = block.header
     if fork >= .osaka, let encodedSize, encodedSize > maxRLPBlockSize {
@@ -224,7 +233,7 @@ public enum BlockValidation {
     working.blockHashes = blockHashes
     let result: BlockResult
     do {
-      result = try BlockExecutor.execute(executable, state: &working)
+      result = try execute(executable, &working)
     } catch {
       throw .execution(error.description)
     }

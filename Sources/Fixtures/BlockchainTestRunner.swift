@@ -1,3 +1,4 @@
+import BlockSTM
 import EVM
 import EVMPrimitives
 import Execution
@@ -91,8 +92,23 @@ public enum BlockchainTestRunner {
     var state: InMemoryState
   }
 
-  /// Runs one test; `file` is the file's id in the result.
-  public static func run(_ test: BlockchainTest, file: String) -> BlockchainTestCaseResult {
+  /// How blocks execute: `BlockExecutor` with 1 worker, Block-STM
+  /// (`ParallelExecutor`) with more.
+  public static func execution(workers: Int) -> BlockExecution {
+    if workers <= 1 {
+      return { block, state throws(BlockError) in try BlockExecutor.execute(block, state: &state) }
+    }
+    return { block, state throws(BlockError) in
+      try ParallelExecutor.execute(block, state: &state, workers: workers).0
+    }
+  }
+
+  /// Runs one test; `file` is the file's id in the result; blocks execute on
+  /// Block-STM with `blockWorkers` threads when above 1.
+  public static func run(_ test: BlockchainTest, file: String, blockWorkers: Int = 1)
+    -> BlockchainTestCaseResult
+  {
+    let execute = execution(workers: blockWorkers)
     let id = BlockchainTestCaseID(file: file, test: test.name, network: test.network)
     func fail(_ reason: String, _ detail: String = "", imported: Int = 0, rejected: Int = 0)
       -> BlockchainTestCaseResult
@@ -131,7 +147,7 @@ public enum BlockchainTestRunner {
     var rejected = 0
     var rejections: [String] = []
     for (index, entry) in test.blocks.enumerated() {
-      let outcome = importBlock(entry.rlp, nodes: nodes, schedule: schedule)
+      let outcome = importBlock(entry.rlp, nodes: nodes, schedule: schedule, execute: execute)
       switch outcome {
       case .success(let node):
         imported += 1
@@ -151,6 +167,13 @@ public enum BlockchainTestRunner {
         guard let expected = entry.expectException else {
           return fail(
             "block \(index + 1) rejected", why.description, imported: imported, rejected: rejected)
+        }
+        let allowed = RejectionKind.expected(by: expected)
+        guard allowed.isEmpty || allowed.contains(why.kind) else {
+          return fail(
+            "block \(index + 1) rejected for another reason",
+            "expected \(expected); rejected (\(why.kind)): \(why)", imported: imported,
+            rejected: rejected)
         }
         rejections.append("block \(index + 1): \(expected): \(why)")
       }
@@ -184,13 +207,23 @@ public enum BlockchainTestRunner {
   struct Rejection: Error, CustomStringConvertible {
     var description: String
     var validation: BlockValidationError?
+    var kind: RejectionKind {
+      switch validation {
+      case nil: return description.hasPrefix("unknown parent") ? .unknownParent : .decoding
+      case .header?: return .header
+      case .body?: return .body
+      case .sender?, .execution?: return .transaction
+      case .mismatch?: return .commitment
+      case .unsupportedFork?: return .body
+      }
+    }
   }
 
   /// Decodes `rlp`, finds the parent among `nodes` and imports the block on
   /// the parent's state.
-  static func importBlock(_ rlp: [UInt8]?, nodes: [Bytes32: Node], schedule: ForkSchedule)
-    -> Result<Node, Rejection>
-  {
+  static func importBlock(
+    _ rlp: [UInt8]?, nodes: [Bytes32: Node], schedule: ForkSchedule, execute: BlockExecution
+  ) -> Result<Node, Rejection> {
     guard let rlp else { return .failure(Rejection(description: "rlp is not hex")) }
     let block: DecodedBlock
     do {
@@ -213,7 +246,7 @@ public enum BlockchainTestRunner {
     do {
       _ = try BlockValidation.importBlock(
         block, parent: parent.header, parentHash: parent.hash, state: &state, blockHashes: hashes,
-        fork: fork, chainId: chainId, encodedSize: rlp.count)
+        fork: fork, chainId: chainId, encodedSize: rlp.count, execute: execute)
     } catch {
       return .failure(Rejection(description: error.description, validation: error))
     }
@@ -221,10 +254,66 @@ public enum BlockchainTestRunner {
     return .success(Node(header: block.header, hash: block.hash, state: state))
   }
 
-  /// Parses and runs one file.
-  public static func run(_ source: StateTestSource, filter: StateTestFilter = StateTestFilter())
-    -> BlockchainTestFileResult
-  {
+  /// What kind of rule rejected a block, to check a rejection against the
+  /// test's `expectException` (the exact wording of the filling client is
+  /// not comparable, its category is).
+  public enum RejectionKind: String, Sendable, CustomStringConvertible {
+    /// The RLP does not decode into a block of the right shape.
+    case decoding
+    /// The parent is not a known block.
+    case unknownParent
+    /// Header validation against the parent.
+    case header
+    /// The body does not fit the header or the fork.
+    case body
+    /// An invalid transaction (signature, nonce, balance, fees, gas, …).
+    case transaction
+    /// A header commitment differs from the execution's result.
+    case commitment
+
+    /// The kind's name.
+    public var description: String { rawValue }
+
+    /// The kinds of rejection an `expectException` value allows (any of
+    /// `A|B`); empty when one of the names is not known here (then any
+    /// rejection is accepted).
+    public static func expected(by exceptions: String) -> Set<RejectionKind> {
+      var kinds: Set<RejectionKind> = []
+      for name in exceptions.split(separator: "|") {
+        let name = name.trimmingWhitespace()
+        if name.hasPrefix("TransactionException.") {
+          kinds.insert(.transaction)
+          continue
+        }
+        guard name.hasPrefix("BlockException."),
+          let kind = blockExceptions[String(name.dropFirst("BlockException.".count))]
+        else { return [] }
+        kinds.formUnion(kind)
+      }
+      return kinds
+    }
+
+    /// The `BlockException` names the suites use, by kind.
+    static let blockExceptions: [String: Set<RejectionKind>] = [
+      "RLP_STRUCTURES_ENCODING": [.decoding], "RLP_INVALID_FIELD_OVERFLOW_64": [.decoding],
+      "RLP_INVALID_ADDRESS": [.decoding], "RLP_WITHDRAWALS_NOT_READ": [.decoding, .body],
+      "UNKNOWN_PARENT": [.unknownParent], "UNKNOWN_PARENT_ZERO": [.unknownParent],
+      "INVALID_GASLIMIT": [.header], "GASLIMIT_TOO_BIG": [.header], "GAS_USED_OVERFLOW": [.header],
+      "INVALID_BLOCK_TIMESTAMP_OLDER_THAN_PARENT": [.header], "EXTRA_DATA_TOO_BIG": [.header],
+      "INVALID_BASEFEE_PER_GAS": [.header], "INVALID_BLOCK_NUMBER": [.header],
+      "IMPORT_IMPOSSIBLE_UNCLES_OVER_PARIS": [.header, .body],
+      "IMPORT_IMPOSSIBLE_DIFFICULTY_OVER_PARIS": [.header], "INCORRECT_EXCESS_BLOB_GAS": [.header],
+      "INVALID_STATE_ROOT": [.commitment], "INVALID_WITHDRAWALS_ROOT": [.commitment],
+      "INVALID_TRANSACTIONS_ROOT": [.commitment], "INVALID_RECEIPTS_ROOT": [.commitment],
+      "INVALID_GAS_USED": [.commitment], "INVALID_LOG_BLOOM": [.commitment],
+      "INCORRECT_BLOB_GAS_USED": [.commitment], "INVALID_REQUESTS": [.commitment],
+    ]
+  }
+
+  /// Parses and runs one file (blocks on Block-STM when `blockWorkers` > 1).
+  public static func run(
+    _ source: StateTestSource, filter: StateTestFilter = StateTestFilter(), blockWorkers: Int = 1
+  ) -> BlockchainTestFileResult {
     let file: BlockchainTestFile
     do {
       file = try BlockchainTestFile.load(source.url, path: source.relativePath)
@@ -250,7 +339,7 @@ public enum BlockchainTestRunner {
           schedule.first == fork || schedule.transition?.fork == fork
         else { continue }
       }
-      cases.append(run(test, file: source.relativePath))
+      cases.append(run(test, file: source.relativePath, blockWorkers: blockWorkers))
     }
     return BlockchainTestFileResult(source: source, cases: cases)
   }
@@ -259,9 +348,10 @@ public enum BlockchainTestRunner {
   /// file order (`StateTestSuite.runInOrder`).
   public static func run(
     _ sources: [StateTestSource], filter: StateTestFilter = StateTestFilter(), workers: Int,
-    deliver: @escaping @Sendable (BlockchainTestFileResult) -> Void
+    blockWorkers: Int = 1, deliver: @escaping @Sendable (BlockchainTestFileResult) -> Void
   ) {
     StateTestSuite.runInOrder(
-      sources, workers: workers, process: { run($0, filter: filter) }, deliver: deliver)
+      sources, workers: workers,
+      process: { run($0, filter: filter, blockWorkers: blockWorkers) }, deliver: deliver)
   }
 }

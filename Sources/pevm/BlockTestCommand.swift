@@ -47,12 +47,17 @@ struct BlockTestCommand: ParsableCommand {
   @Option(help: "Files run in parallel (default: the number of active processors).")
   var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
+  @Option(
+    help: "Threads per block: 1 runs the sequential executor, more runs Block-STM on every block.")
+  var blockWorkers: Int = 1
+
   @Flag(help: "Also print known failures and skipped tests.")
   var verbose = false
 
   func validate() throws {
     if let fork, Fork(name: fork) == nil { throw ValidationError("unknown fork \(fork)") }
     if workers < 1 { throw ValidationError("--workers must be at least 1") }
+    if blockWorkers < 1 { throw ValidationError("--block-workers must be at least 1") }
     if let namePattern {
       do {
         _ = try Regex(namePattern)
@@ -75,7 +80,9 @@ struct BlockTestCommand: ParsableCommand {
     let console = Console<BlockchainTestFileResult>(
       json: json, verbose: verbose, known: known, knownFailuresPath: knownFailures ?? "",
       progress: isatty(STDERR_FILENO) != 0, fileCount: sources.count)
-    BlockchainTestRunner.run(sources, filter: filter, workers: workers) { console.deliver($0) }
+    BlockchainTestRunner.run(
+      sources, filter: filter, workers: workers, blockWorkers: blockWorkers
+    ) { console.deliver($0) }
     let tally = console.finish()
 
     if let path = writeKnownFailures {

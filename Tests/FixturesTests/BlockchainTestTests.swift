@@ -16,19 +16,33 @@ final class BlockchainTestTests: XCTestCase {
     ("InvalidBlocks/bcMultiChainTest/UncleFromSideChain.json", 1, 7, 1),
   ]
 
+  /// Blocks of up to 61 transactions, run on Block-STM.
+  static let parallelSelections: [(String, Int, Int, Int)] = [
+    ("ValidBlocks/bcEIP1559", 9, 116, 0),
+    ("InvalidBlocks/bcEIP1559", 10, 28, 105),
+  ]
+
   func testSelectedFilesPass() throws {
+    try runSelections(Self.selections, blockWorkers: 1)
+  }
+
+  func testSelectedFilesPassOnBlockSTM() throws {
+    try runSelections(Self.parallelSelections, blockWorkers: 2)
+  }
+
+  func runSelections(_ selections: [(String, Int, Int, Int)], blockWorkers: Int) throws {
     let root = SharedFixtures.path("ethereum-tests/BlockchainTests")
     guard FileManager.default.fileExists(atPath: root.path) else {
       throw XCTSkip("shared suite not found at \(root.path)")
     }
     var total = 0
-    for (relative, tests, imported, rejected) in Self.selections {
+    for (relative, tests, imported, rejected) in selections {
       let sources = try StateTestSuite.sources(
         [root.appendingPathComponent(relative).path], suitePrefix: "BlockchainTests")
       var cases: [BlockchainTestCaseResult] = []
       for source in sources {
         XCTAssertTrue(source.relativePath.hasPrefix(relative), source.relativePath)
-        let result = BlockchainTestRunner.run(source)
+        let result = BlockchainTestRunner.run(source, blockWorkers: blockWorkers)
         XCTAssertNil(result.error, "\(relative): \(result.error.map { "\($0)" } ?? "")")
         cases += result.cases
       }
@@ -40,7 +54,9 @@ final class BlockchainTestTests: XCTestCase {
       XCTAssertEqual(cases.map(\.rejected).reduce(0, +), rejected, relative)
       total += cases.count
     }
-    reportSuite("FixturesTests shared blockchain tests", passed: total, failed: 0)
+    reportSuite(
+      "FixturesTests shared blockchain tests (\(blockWorkers) block workers)", passed: total,
+      failed: 0)
   }
 
   // MARK: - A synthetic chain
@@ -110,8 +126,10 @@ final class BlockchainTestTests: XCTestCase {
           BlockchainTestBlock(rlp: Self.blockRLP(b1)),
           BlockchainTestBlock(rlp: Self.blockRLP(b2, withdrawals: [withdrawal])),
           BlockchainTestBlock(
-            rlp: Self.blockRLP(bad), expectException: "INVALID_BLOCK_TIMESTAMP_OLDER_THAN_PARENT"),
-          BlockchainTestBlock(rlp: [0xc0], expectException: "RLP_STRUCTURES_ENCODING"),
+            rlp: Self.blockRLP(bad),
+            expectException: "BlockException.INVALID_BLOCK_TIMESTAMP_OLDER_THAN_PARENT"),
+          BlockchainTestBlock(
+            rlp: [0xc0], expectException: "BlockException.RLP_STRUCTURES_ENCODING"),
         ],
         postState: [Self.recipient: StateTestAccount(balance: UInt256(5_000_000_000))],
         lastBlockHash: head)
@@ -134,6 +152,19 @@ final class BlockchainTestTests: XCTestCase {
     let rejected = BlockchainTestRunner.run(strict, file: "synthetic.json")
     XCTAssertEqual(rejected.status, .failed(reason: "block 4 rejected"))
     XCTAssertTrue(rejected.detail.contains("timestamp"), rejected.detail)
+
+    // A rejection must be of the kind the test expects (names not known here allow any).
+    var otherReason = test(head: b2.hash)
+    otherReason.blocks[3].expectException = "BlockException.INVALID_STATE_ROOT"
+    XCTAssertEqual(
+      BlockchainTestRunner.run(otherReason, file: "synthetic.json").status,
+      .failed(reason: "block 4 rejected for another reason"))
+    otherReason.blocks[3].expectException =
+      "TransactionException.NONCE_MISMATCH_TOO_LOW|BlockException.SOMETHING_NEW"
+    XCTAssertEqual(BlockchainTestRunner.run(otherReason, file: "synthetic.json").status, .passed)
+    XCTAssertEqual(
+      BlockchainTestRunner.RejectionKind.expected(
+        by: "TransactionException.A|BlockException.INVALID_LOG_BLOOM"), [.transaction, .commitment])
   }
 
   // MARK: - Header rules
