@@ -4,6 +4,7 @@
 SWIFT        ?= swift
 SHARED       ?= $(abspath ../shared)
 STATE_TESTS   = $(SHARED)/ethereum-tests/GeneralStateTests
+BLOCK_TESTS   = $(SHARED)/ethereum-tests/BlockchainTests
 SPEC_FILLS    = .build/spec-fills
 KNOWN         = Tests/known-failures
 RELEASE_BIN   = .build/release/pevm
@@ -36,10 +37,14 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## conformance: GeneralStateTests (Cancun and older) through the release CLI;
-## fails on a failure missing from the known-failures list or a listed case that passes.
+## conformance: GeneralStateTests (Cancun and older) and BlockchainTests (ValidBlocks,
+## InvalidBlocks; sequentially, then every block on Block-STM) through the release CLI,
+## then the mainnet block replays; fails on a failure missing from the known-failures
+## lists or a listed case that passes.
 conformance: build
 	$(RELEASE_BIN) statetest $(STATE_TESTS) --known-failures $(KNOWN)/GeneralStateTests.txt
+	$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --known-failures $(KNOWN)/BlockchainTests.txt
+	$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --block-workers 2 --known-failures $(KNOWN)/BlockchainTests.txt
 	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
 	$(RELEASE_BIN) replay --workers 2 --check $(SHARED)/blocks/mainnet Fixtures/blocks
 
@@ -55,9 +60,10 @@ $(SPEC_FILLS)/.extracted: $(SHARED)/spec-fills/GeneralStateTests-Prague-Osaka.ta
 	tar -xJf $< -C $(SPEC_FILLS)
 	touch $@
 
-## known-failures: regenerate the three known-failures lists from the current EVM.
+## known-failures: regenerate the four known-failures lists from the current EVM.
 known-failures: build $(SPEC_FILLS)/.extracted
 	-$(RELEASE_BIN) statetest $(STATE_TESTS) --write-known-failures $(KNOWN)/GeneralStateTests.txt >/dev/null
+	-$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --write-known-failures $(KNOWN)/BlockchainTests.txt >/dev/null
 	-$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Prague \
 	  --write-known-failures $(KNOWN)/GeneralStateTests-Prague.txt >/dev/null
 	-$(RELEASE_BIN) statetest $(SPEC_FILLS)/GeneralStateTests-Osaka \

@@ -1,11 +1,27 @@
 import Foundation
 
-/// A committed list of state-test cases that are known to fail, so CI fails
+/// A case result a known-failures list can classify: a state-test case or a
+/// blockchain test.
+public protocol ConformanceCaseResult: Sendable {
+  /// The case's id type; its description is the id a known-failures list uses.
+  associatedtype ID: Hashable, Sendable, CustomStringConvertible
+  /// Which case.
+  var id: ID { get }
+  /// Pass, fail or skip.
+  var status: StateTestStatus { get }
+  /// Expected versus actual values, for the failure line.
+  var detail: String { get }
+}
+
+extension StateTestCaseResult: ConformanceCaseResult {}
+
+/// A committed list of conformance cases that are known to fail, so CI fails
 /// only on regressions (and on fixed cases still listed).
 ///
-/// Format: one case id per line, `relative/path.json::testName::Fork::d0g0v0`,
-/// optionally followed by `# reason`; blank lines and lines starting with `#`
-/// are ignored.
+/// Format: one case id per line, `relative/path.json::testName::Fork::d0g0v0`
+/// for state tests (`relative/path.json::testName::Network` for blockchain
+/// tests), optionally followed by `# reason`; blank lines and lines starting
+/// with `#` are ignored.
 public struct KnownFailures: Sendable, Equatable {
   /// Case id → the reason comment (empty when none).
   public var entries: [String: String]
@@ -26,9 +42,10 @@ public struct KnownFailures: Sendable, Equatable {
     public var description: String { "line \(line): \(message)" }
   }
 
-  /// Parses the text of a known-failures file. An id must have at least four
-  /// non-empty `::`-separated parts and may appear once.
-  public init(parsing text: String) throws(ParseError) {
+  /// Parses the text of a known-failures file. An id must have at least
+  /// `minimumParts` non-empty `::`-separated parts (four for state tests, three
+  /// for blockchain tests) and may appear once.
+  public init(parsing text: String, minimumParts: Int = 4) throws(ParseError) {
     var entries: [String: String] = [:]
     for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated()
@@ -44,9 +61,9 @@ public struct KnownFailures: Sendable, Equatable {
       // Test names may contain `::` themselves (the Pyspecs ones do): the
       // file is the first part, the fork and the indexes the last two.
       let parts = id.components(separatedBy: "::")
-      guard parts.count >= 4, parts.allSatisfy({ !$0.isEmpty }) else {
-        throw ParseError(
-          line: number + 1, message: "expected file::test::fork::dNgNvN, found \"\(id)\"")
+      guard parts.count >= minimumParts, parts.allSatisfy({ !$0.isEmpty }) else {
+        let form = minimumParts >= 4 ? "file::test::fork::dNgNvN" : "file::test::network"
+        throw ParseError(line: number + 1, message: "expected \(form), found \"\(id)\"")
       }
       guard entries[id] == nil else {
         throw ParseError(line: number + 1, message: "\(id) is listed twice")
@@ -57,12 +74,16 @@ public struct KnownFailures: Sendable, Equatable {
   }
 
   /// True when `id` is listed.
-  public func contains(_ id: StateTestCaseID) -> Bool { entries[id.description] != nil }
+  public func contains(_ id: some CustomStringConvertible) -> Bool {
+    entries[id.description] != nil
+  }
 
   /// Splits `results` into new failures, known failures and listed cases that
   /// now pass. Skipped cases and listed cases that did not run are neither.
-  public func classify(_ results: [StateTestCaseResult]) -> KnownFailuresReport {
-    var report = KnownFailuresReport()
+  public func classify<Result: ConformanceCaseResult>(_ results: [Result])
+    -> KnownFailuresReport<Result>
+  {
+    var report = KnownFailuresReport<Result>()
     for result in results {
       let listed = contains(result.id)
       switch result.status {
@@ -79,7 +100,9 @@ public struct KnownFailures: Sendable, Equatable {
 
   /// The text of a known-failures file listing every failed case of
   /// `results`, in order, each with its failure reason as the comment.
-  public static func render(_ results: [StateTestCaseResult], header: [String] = []) -> String {
+  public static func render<Result: ConformanceCaseResult>(
+    _ results: [Result], header: [String] = []
+  ) -> String {
     var text = header.map { "# \($0)\n" }.joined()
     for result in results {
       guard case .failed(let reason) = result.status else { continue }
@@ -91,13 +114,13 @@ public struct KnownFailures: Sendable, Equatable {
 }
 
 /// The outcome of checking results against a `KnownFailures` list.
-public struct KnownFailuresReport: Sendable {
+public struct KnownFailuresReport<Result: ConformanceCaseResult>: Sendable {
   /// Failed and not listed: regressions (CI fails).
-  public var unexpected: [StateTestCaseResult] = []
+  public var unexpected: [Result] = []
   /// Failed and listed.
-  public var known: [StateTestCaseResult] = []
+  public var known: [Result] = []
   /// Listed but passed: the list must be updated (CI fails).
-  public var listedButPassing: [StateTestCaseID] = []
+  public var listedButPassing: [Result.ID] = []
 
   /// An empty report.
   public init() {}

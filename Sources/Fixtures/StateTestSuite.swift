@@ -2,13 +2,14 @@ import EVMPrimitives
 import Foundation
 import Synchronization
 
-/// A state-test file to run: where it is and its id in reports.
+/// A conformance-test file to run (state tests, blockchain tests): where it
+/// is and its id in reports.
 public struct StateTestSource: Sendable, Equatable {
   /// The file on disk.
   public var url: URL
   /// The path relative to the suite root (the directory given on the command
-  /// line, or for a file the nearest `GeneralStateTests*` ancestor), the first
-  /// part of a case id.
+  /// line, or for a file the nearest `GeneralStateTests*` — or the suite's
+  /// own prefix — ancestor), the first part of a case id.
   public var relativePath: String
 
   /// Creates a source.
@@ -18,8 +19,20 @@ public struct StateTestSource: Sendable, Equatable {
   }
 }
 
+/// The results of one conformance file, or why it could not be read.
+public protocol ConformanceFileResult: Sendable {
+  /// The kind of case result the file holds.
+  associatedtype Case: ConformanceCaseResult
+  /// The file.
+  var source: StateTestSource { get }
+  /// Every case run, in order.
+  var cases: [Case] { get }
+  /// Set when the file could not be parsed (no cases then).
+  var error: StateTestError? { get }
+}
+
 /// The results of one file, or why it could not be read.
-public struct StateTestFileResult: Sendable {
+public struct StateTestFileResult: ConformanceFileResult {
   /// The file.
   public var source: StateTestSource
   /// Every case run, in order.
@@ -57,8 +70,12 @@ public struct StateTestFilter: Sendable {
 public enum StateTestSuite {
   /// The `.json` files under each path (files are taken as they are,
   /// directories recursively), sorted per path, in the order of `paths`.
-  /// Throws a message when a path does not exist.
-  public static func sources(_ paths: [String]) throws(StateTestError) -> [StateTestSource] {
+  /// Ids are relative to the nearest ancestor whose name starts with
+  /// `suitePrefix`, else to the directory given. Throws a message when a path
+  /// does not exist.
+  public static func sources(_ paths: [String], suitePrefix: String = "GeneralStateTests")
+    throws(StateTestError) -> [StateTestSource]
+  {
     var result: [StateTestSource] = []
     let manager = FileManager.default
     for path in paths {
@@ -68,7 +85,9 @@ public enum StateTestSuite {
         throw StateTestError(file: path, field: "", message: "no such file or directory")
       }
       if !isDirectory.boolValue {
-        result.append(StateTestSource(url: url, relativePath: relativePath(ofFile: url)))
+        result.append(
+          StateTestSource(
+            url: url, relativePath: relativePath(ofFile: url, suitePrefix: suitePrefix)))
         continue
       }
       let root = url.resolvingSymlinksInPath().path
@@ -80,23 +99,25 @@ public enum StateTestSuite {
       }
       for relative in files.sorted() {
         let file = URL(fileURLWithPath: root).appendingPathComponent(relative)
-        result.append(StateTestSource(url: file, relativePath: suiteRelativePath(file) ?? relative))
+        result.append(
+          StateTestSource(
+            url: file, relativePath: suiteRelativePath(file, suitePrefix: suitePrefix) ?? relative))
       }
     }
     return result
   }
 
-  /// A lone file's id: its path below the nearest `GeneralStateTests*`
-  /// directory (so ids match a whole-suite run), else its name.
-  static func relativePath(ofFile url: URL) -> String {
-    suiteRelativePath(url) ?? url.lastPathComponent
+  /// A lone file's id: its path below the nearest `GeneralStateTests*` (or
+  /// `suitePrefix*`) directory (so ids match a whole-suite run), else its name.
+  static func relativePath(ofFile url: URL, suitePrefix: String = "GeneralStateTests") -> String {
+    suiteRelativePath(url, suitePrefix: suitePrefix) ?? url.lastPathComponent
   }
 
   /// The path of `url` below its nearest `GeneralStateTests*` ancestor, if any,
   /// so that a run over a sub-folder or one file names cases as a whole-suite run does.
-  static func suiteRelativePath(_ url: URL) -> String? {
+  static func suiteRelativePath(_ url: URL, suitePrefix: String = "GeneralStateTests") -> String? {
     let components = url.pathComponents
-    guard let index = components.dropLast().lastIndex(where: { $0.hasPrefix("GeneralStateTests") })
+    guard let index = components.dropLast().lastIndex(where: { $0.hasPrefix(suitePrefix) })
     else { return nil }
     return components[(index + 1)...].joined(separator: "/")
   }
@@ -142,32 +163,44 @@ public enum StateTestSuite {
     _ sources: [StateTestSource], filter: StateTestFilter = StateTestFilter(), workers: Int,
     deliver: @escaping @Sendable (StateTestFileResult) -> Void
   ) {
-    let collector = OrderedCollector(count: sources.count, deliver: deliver)
+    runInOrder(sources, workers: workers, process: { run($0, filter: filter) }, deliver: deliver)
+  }
+
+  /// Runs `process` over `sources` on `workers` threads (Dispatch
+  /// `concurrentPerform`, each worker taking the next file), calling `deliver`
+  /// with each result in file order, serially, as soon as every earlier file
+  /// is done. The driver of every conformance suite.
+  public static func runInOrder<Result: Sendable>(
+    _ sources: [StateTestSource], workers: Int,
+    process: @escaping @Sendable (StateTestSource) -> Result,
+    deliver: @escaping @Sendable (Result) -> Void
+  ) {
+    let collector = OrderedCollector<Result>(deliver: deliver)
     let next = Atomic<Int>(0)
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, sources.count))) { _ in
       while true {
         let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
         if index >= sources.count { return }
-        collector.store(run(sources[index], filter: filter), at: index)
+        collector.store(process(sources[index]), at: index)
       }
     }
   }
 }
 
 /// Holds finished results until every earlier one is in, then delivers them in order.
-private final class OrderedCollector: Sendable {
+private final class OrderedCollector<Result: Sendable>: Sendable {
   private struct Buffer {
-    var pending: [Int: StateTestFileResult] = [:]
+    var pending: [Int: Result] = [:]
     var nextToDeliver = 0
   }
   private let buffer = Mutex(Buffer())
-  private let deliver: @Sendable (StateTestFileResult) -> Void
+  private let deliver: @Sendable (Result) -> Void
 
-  init(count: Int, deliver: @escaping @Sendable (StateTestFileResult) -> Void) {
+  init(deliver: @escaping @Sendable (Result) -> Void) {
     self.deliver = deliver
   }
 
-  func store(_ result: StateTestFileResult, at index: Int) {
+  func store(_ result: Result, at index: Int) {
     // Delivery happens under the lock so that results come out one at a time, in order.
     buffer.withLock { buffer in
       buffer.pending[index] = result

@@ -5,5 +5,8 @@ struct PEVM: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pevm",
     abstract: "A parallel EVM block executor.",
-    subcommands: [ReplayCommand.self, BenchCommand.self, StateTestCommand.self, GenerateCommand.self, MicroBench.self])
+    subcommands: [
+      ReplayCommand.self, BenchCommand.self, StateTestCommand.self, BlockTestCommand.self,
+      GenerateCommand.self, MicroBench.self,
+    ])
 }
