@@ -4,7 +4,9 @@ import PackageDescription
 /// Optimisation settings shared by every library target: the interpreter and
 /// the scheduler are hot paths, so exclusivity checks are off in release.
 let hotPathSettings: [SwiftSetting] = [
-  .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))
+  .unsafeFlags(
+    ["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release)
+  )
 ]
 
 let package = Package(
@@ -46,14 +48,17 @@ let package = Package(
       name: "WorldState", dependencies: ["EVMPrimitives", "EVM"],
       swiftSettings: hotPathSettings),
     .target(
-      name: "Execution", dependencies: ["EVMPrimitives", "EVMCrypto", "Transactions", "EVM", "WorldState"],
+      name: "Execution",
+      dependencies: ["EVMPrimitives", "EVMCrypto", "Transactions", "EVM", "WorldState"],
       swiftSettings: hotPathSettings),
     .target(
       name: "BlockSTM", dependencies: ["EVMPrimitives", "EVM", "WorldState", "Execution"],
       swiftSettings: hotPathSettings),
     .target(
       name: "Fixtures",
-      dependencies: ["EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution", "BlockSTM"],
+      dependencies: [
+        "EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution", "BlockSTM",
+      ],
       swiftSettings: hotPathSettings),
     .executableTarget(
       name: "pevm",
@@ -73,10 +78,17 @@ let package = Package(
     .testTarget(name: "TransactionsTests", dependencies: ["Transactions", "TestSupport"]),
     .testTarget(
       name: "BlockSTMTests",
-      dependencies: ["BlockSTM", "Execution", "Fixtures", "WorldState", "EVMPrimitives", "TestSupport"]),
-    .testTarget(name: "EVMTests", dependencies: ["EVM", "WorldState", "Execution", "Transactions", "TestSupport"]),
+      dependencies: [
+        "BlockSTM", "Execution", "Fixtures", "WorldState", "EVMPrimitives", "TestSupport",
+      ]),
+    .testTarget(
+      name: "EVMTests",
+      dependencies: ["EVM", "WorldState", "Execution", "Transactions", "TestSupport"]),
     .testTarget(
       name: "FixturesTests",
-      dependencies: ["Fixtures", "TestSupport", "EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution"]),
+      dependencies: [
+        "Fixtures", "TestSupport", "EVMPrimitives", "Transactions", "EVM", "WorldState",
+        "Execution",
+      ]),
   ]
 )

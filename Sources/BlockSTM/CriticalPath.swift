@@ -33,7 +33,9 @@ public enum CriticalPath {
       reads.insert(.code(address))
       return state.codeHash(address)
     }
-    mutating func code(_ address: Address, hash: Bytes32) -> Bytecode { state.code(address, hash: hash) }
+    mutating func code(_ address: Address, hash: Bytes32) -> Bytecode {
+      state.code(address, hash: hash)
+    }
     mutating func storage(_ address: Address, _ key: UInt256) -> UInt256 {
       reads.insert(.storage(address, key))
       reads.insert(.storageEpoch(address))
@@ -48,7 +50,9 @@ public enum CriticalPath {
 
   /// Executes `block`'s transactions sequentially on a copy of `state` (after
   /// the block's system calls), recording each one's footprint and time.
-  public static func profile(_ block: Block, state: InMemoryState) throws(BlockError) -> [TransactionProfile] {
+  public static func profile(_ block: Block, state: InMemoryState) throws(BlockError)
+    -> [TransactionProfile]
+  {
     var working = state
     try BlockExecutor.preExecution(block, state: &working)
     let env = block.environment
@@ -77,9 +81,13 @@ public enum CriticalPath {
     return profiles
   }
 
-  static func isPlainTransfer(_ item: BlockTransaction, view: inout RecordingView, fork: Fork) -> Bool {
+  static func isPlainTransfer(_ item: BlockTransaction, view: inout RecordingView, fork: Fork)
+    -> Bool
+  {
     let tx = item.transaction
-    guard let to = tx.to, tx.type != .setCode, tx.type != .blob, to != item.sender else { return false }
+    guard let to = tx.to, tx.type != .setCode, tx.type != .blob, to != item.sender else {
+      return false
+    }
     if Precompiles.lookup(to, fork: fork) != nil { return false }
     return view.codeHash(to) == Keccak256.emptyHash
   }

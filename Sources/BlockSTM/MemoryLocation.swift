@@ -19,7 +19,9 @@ public enum MemoryLocation: Hashable, Sendable {
   /// The account the location belongs to.
   public var address: Address {
     switch self {
-    case .basic(let a), .code(let a), .storage(let a, _), .storageEpoch(let a), .storageWritten(let a): return a
+    case .basic(let a), .code(let a), .storage(let a, _), .storageEpoch(let a),
+      .storageWritten(let a):
+      return a
     }
   }
 
@@ -38,7 +40,8 @@ public enum MemoryLocation: Hashable, Sendable {
     switch self {
     case .basic(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 1)
     case .code(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 2)
-    case .storage(let a, let k): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ k.w0 ^ k.w1 ^ k.w2 ^ k.w3)
+    case .storage(let a, let k):
+      return mix(a.high ^ a.middle ^ UInt64(a.low) ^ k.w0 ^ k.w1 ^ k.w2 ^ k.w3)
     case .storageEpoch(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 3)
     case .storageWritten(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 4)
     }

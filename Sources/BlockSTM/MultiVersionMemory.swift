@@ -114,7 +114,8 @@ public final class MultiVersionMemory: Sendable {
   /// location it is known to write (its sender), so readers above wait.
   public func seedEstimate(transaction: Int, location: MemoryLocation) {
     shards[shard(location)].withLock { map in
-      Self.upsert(&map[location, default: []], Entry(transaction: transaction, incarnation: 0, value: nil))
+      Self.upsert(
+        &map[location, default: []], Entry(transaction: transaction, incarnation: 0, value: nil))
     }
     lastWrites[transaction].withLock { $0.append(location) }
   }
@@ -124,7 +125,9 @@ public final class MultiVersionMemory: Sendable {
     let locations = lastWrites[transaction].withLock { $0 }
     for location in locations {
       shards[shard(location)].withLock { map in
-        guard let i = map[location]?.lastIndex(where: { $0.transaction == transaction }) else { return }
+        guard let i = map[location]?.lastIndex(where: { $0.transaction == transaction }) else {
+          return
+        }
         map[location]![i].value = nil
       }
     }

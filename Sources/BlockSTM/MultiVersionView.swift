@@ -151,7 +151,9 @@ struct MultiVersionView: StateView {
     reads.reserveCapacity(16)
   }
 
-  private mutating func observe(_ location: MemoryLocation, _ resolution: Resolution) -> ObservedValue? {
+  private mutating func observe(_ location: MemoryLocation, _ resolution: Resolution)
+    -> ObservedValue?
+  {
     switch resolution {
     case .value(let value):
       reads.append((location, value))
@@ -169,14 +171,16 @@ struct MultiVersionView: StateView {
   }
 
   mutating func account(_ address: Address) -> AccountInfo? {
-    if case .account(let info)? = observe(.basic(address), resolver.account(address, below: index)) {
+    if case .account(let info)? = observe(.basic(address), resolver.account(address, below: index))
+    {
       return info
     }
     return resolver.preState.account(address)
   }
 
   mutating func codeHash(_ address: Address) -> Bytes32 {
-    if case .codeHash(let hash)? = observe(.code(address), resolver.codeHash(address, below: index)) {
+    if case .codeHash(let hash)? = observe(.code(address), resolver.codeHash(address, below: index))
+    {
       return hash
     }
     return resolver.preState.codeHash(address)
@@ -187,7 +191,9 @@ struct MultiVersionView: StateView {
   }
 
   mutating func storage(_ address: Address, _ key: UInt256) -> UInt256 {
-    if case .storage(let value)? = observe(.storage(address, key), resolver.storage(address, key, below: index)) {
+    if case .storage(let value)? = observe(
+      .storage(address, key), resolver.storage(address, key, below: index))
+    {
       return value
     }
     return resolver.preState.storage(address, key)

@@ -1,13 +1,14 @@
 import Dispatch
-#if canImport(Glibc)
-  import Glibc
-#endif
 import EVM
 import EVMPrimitives
 import Execution
 import Synchronization
 import Transactions
 import WorldState
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Counters of one parallel block execution.
 public struct ParallelStatistics: Sendable {
@@ -88,7 +89,8 @@ public enum ParallelExecutor {
     let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
     state = working
     let result = BlockExecutor.finish(
-      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, withdrawals: block.withdrawals,
+      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
+      withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending)
     return (result, statistics)
   }
@@ -104,7 +106,9 @@ public enum ParallelExecutor {
   ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
     var statistics = ParallelStatistics()
     statistics.workers = workers
-    func sequential(_ reason: String) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
+    func sequential(_ reason: String) throws(BlockError) -> (
+      [TransactionOutcome], ParallelStatistics
+    ) {
       statistics.sequentialReason = reason
       var outcomes: [TransactionOutcome] = []
       outcomes.reserveCapacity(transactions.count)
@@ -146,7 +150,9 @@ public enum ParallelExecutor {
         var view = MultiVersionView(resolver: resolver, index: index)
         let item = transactions[index]
         let lazySender = isPlainTransfer(item, view: &view, fork: env.fork)
-        if STMTrace.enabled { EVMTrace.write("execute \(index).\(incarnation) lazy=\(lazySender)\n") }
+        if STMTrace.enabled {
+          EVMTrace.write("execute \(index).\(incarnation) lazy=\(lazySender)\n")
+        }
         let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
           try TransactionProcessor.execute(
             item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender)
@@ -168,7 +174,8 @@ public enum ParallelExecutor {
         }
         let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
         delay?()
-        return scheduler.finishExecution(index, incarnation: incarnation, wroteNewLocation: wroteNew)
+        return scheduler.finishExecution(
+          index, incarnation: incarnation, wroteNewLocation: wroteNew)
       }
     }
 
@@ -178,7 +185,8 @@ public enum ParallelExecutor {
       let reads = results[index].withLock { $0?.reads } ?? []
       var valid = true
       for (location, observed) in reads {
-        guard case .value(let now) = resolver.resolve(location, below: index), now == observed else {
+        guard case .value(let now) = resolver.resolve(location, below: index), now == observed
+        else {
           valid = false
           if STMTrace.enabled { EVMTrace.write("abort \(index) at \(location)\n") }
           break
@@ -260,7 +268,8 @@ public enum ParallelExecutor {
             reason: .nonceMismatch(expected: account.nonce, got: check.nonce))
         }
         if account.balance < check.balance {
-          throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: .insufficientBalance)
+          throw .invalidTransaction(
+            index: index, hash: item.transaction.hash, reason: .insufficientBalance)
         }
       }
       // The block gas checks need the running totals, so they run here.
@@ -287,9 +296,13 @@ public enum ParallelExecutor {
   /// A plain value transfer to an account without code (and not a
   /// precompile): its sender can be handled lazily. Reads only the
   /// recipient's code hash, which is recorded for validation.
-  static func isPlainTransfer(_ item: BlockTransaction, view: inout MultiVersionView, fork: Fork) -> Bool {
+  static func isPlainTransfer(_ item: BlockTransaction, view: inout MultiVersionView, fork: Fork)
+    -> Bool
+  {
     let tx = item.transaction
-    guard let to = tx.to, tx.type != .setCode, tx.type != .blob, to != item.sender else { return false }
+    guard let to = tx.to, tx.type != .setCode, tx.type != .blob, to != item.sender else {
+      return false
+    }
     if Precompiles.lookup(to, fork: fork) != nil { return false }
     return view.codeHash(to) == Keccak256.emptyHash
   }

@@ -107,7 +107,9 @@ public final class Scheduler: Sendable {
     let index = validationIndex.add(1, ordering: .sequentiallyConsistent).oldValue
     if index < count {
       let state = cells[index].status.withLock { $0 }
-      if state.status == .executed { return .validate(transaction: index, incarnation: state.incarnation) }
+      if state.status == .executed {
+        return .validate(transaction: index, incarnation: state.incarnation)
+      }
     }
     activeTasks.subtract(1, ordering: .sequentiallyConsistent)
     return nil
@@ -147,7 +149,8 @@ public final class Scheduler: Sendable {
 
   /// Execution of (`transaction`, `incarnation`) finished and its writes are
   /// recorded. Returns a follow-up validation task when one is due now.
-  public func finishExecution(_ transaction: Int, incarnation: Int, wroteNewLocation: Bool) -> Task? {
+  public func finishExecution(_ transaction: Int, incarnation: Int, wroteNewLocation: Bool) -> Task?
+  {
     cells[transaction].status.withLock { $0.status = .executed }
     let dependents = cells[transaction].dependents.withLock { list -> [Int] in
       let taken = list

@@ -33,7 +33,9 @@ public struct UInt256: Hashable, Sendable {
   /// One combine of a mixed word instead of four.
   @inlinable
   public func hash(into hasher: inout Hasher) {
-    hasher.combine(w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ (w2 &* 0xBF58_476D_1CE4_E5B9) ^ (w3 &* 0x94D0_49BB_1331_11EB))
+    hasher.combine(
+      w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ (w2 &* 0xBF58_476D_1CE4_E5B9)
+        ^ (w3 &* 0x94D0_49BB_1331_11EB))
   }
 
   public static let zero = UInt256(w0: 0, w1: 0, w2: 0, w3: 0)

@@ -63,7 +63,8 @@ public struct Block: Sendable {
   public var withdrawals: [Withdrawal]?
 
   public init(
-    environment: BlockEnvironment, parentHash: Bytes32 = .zero, parentBeaconBlockRoot: Bytes32? = nil,
+    environment: BlockEnvironment, parentHash: Bytes32 = .zero,
+    parentBeaconBlockRoot: Bytes32? = nil,
     transactions: [BlockTransaction], ommers: [Ommer] = [], withdrawals: [Withdrawal]? = nil
   ) {
     self.environment = environment

@@ -70,14 +70,16 @@ public enum BlockExecutor {
       blobGasUsed += outcome.blobGasUsed
       pending = pending || outcome.calledPendingPrecompile
       receipts.append(
-        makeReceipt(item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: fork,
+        makeReceipt(
+          item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: fork,
           root: intermediateRoots && fork < .byzantium ? working.stateRoot() : nil))
     }
 
     let requestsHash = try postExecution(block, state: &working, receipts: receipts)
     state = working
     return finish(
-      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, withdrawals: block.withdrawals,
+      receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
+      withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending)
   }
 
@@ -139,29 +141,37 @@ public enum BlockExecutor {
     if fork < .paris {
       let ether = UInt256(1_000_000_000_000_000_000)
       let reward: UInt256 =
-        fork >= .constantinople ? ether &* UInt256(2) : fork >= .byzantium ? ether &* UInt256(3) : ether &* UInt256(5)
+        fork >= .constantinople
+        ? ether &* UInt256(2) : fork >= .byzantium ? ether &* UInt256(3) : ether &* UInt256(5)
       let count = UInt256(UInt64(block.ommers.count))
       state.credit(env.coinbase, reward &+ count &* reward.quotient(dividingBy: UInt256(32)))
       for ommer in block.ommers {
         let age = UInt256(env.number - ommer.number)
-        state.credit(ommer.coinbase, ((UInt256(8) &- age) &* reward).quotient(dividingBy: UInt256(8)))
+        state.credit(
+          ommer.coinbase, ((UInt256(8) &- age) &* reward).quotient(dividingBy: UInt256(8)))
       }
     }
     if fork >= .shanghai, let withdrawals = block.withdrawals {
       for withdrawal in withdrawals {
         state.credit(withdrawal.address, UInt256(withdrawal.amount) &* UInt256(1_000_000_000))
         // A zero withdrawal leaves no empty account behind.
-        if state.accounts[withdrawal.address]?.info.isEmpty == true { state.accounts[withdrawal.address] = nil }
+        if state.accounts[withdrawal.address]?.info.isEmpty == true {
+          state.accounts[withdrawal.address] = nil
+        }
       }
     }
     guard fork >= .prague else { return nil }
     var requests: [[UInt8]] = []
     let deposits = try DepositRequests.parse(receipts.flatMap(\.logs))
     if !deposits.isEmpty { requests.append([0x00] + deposits) }
-    for (type, target) in [(UInt8(0x01), SystemCall.withdrawalRequests), (0x02, SystemCall.consolidationRequests)] {
+    for (type, target) in [
+      (UInt8(0x01), SystemCall.withdrawalRequests), (0x02, SystemCall.consolidationRequests),
+    ] {
       let outcome = SystemCall.execute(target: target, data: [], view: state, block: env)
       guard outcome.hadCode else { throw .systemCall("no code at \(target)") }
-      guard outcome.status.isSuccess else { throw .systemCall("call to \(target) failed: \(outcome.status)") }
+      guard outcome.status.isSuccess else {
+        throw .systemCall("call to \(target) failed: \(outcome.status)")
+      }
       state.apply(outcome.changes)
       if !outcome.output.isEmpty { requests.append([type] + outcome.output) }
     }

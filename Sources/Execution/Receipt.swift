@@ -45,7 +45,8 @@ public struct Receipt: Sendable {
   public var bloom: Bloom
 
   public init(
-    type: TransactionType, succeeded: Bool, postState: Bytes32?, cumulativeGasUsed: UInt64, logs: [Log]
+    type: TransactionType, succeeded: Bool, postState: Bytes32?, cumulativeGasUsed: UInt64,
+    logs: [Log]
   ) {
     self.type = type
     self.succeeded = succeeded
@@ -61,7 +62,11 @@ public struct Receipt: Sendable {
   public var encoded: [UInt8] {
     var encoder = RLPEncoder()
     encoder.appendList { list in
-      if let postState { list.append(postState) } else { list.append(succeeded ? UInt64(1) : UInt64(0)) }
+      if let postState {
+        list.append(postState)
+      } else {
+        list.append(succeeded ? UInt64(1) : UInt64(0))
+      }
       list.append(cumulativeGasUsed)
       list.append(bytes: bloom.bytes)
       list.appendList { logList in

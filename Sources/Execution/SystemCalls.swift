@@ -9,7 +9,8 @@ public enum SystemCall {
   public static let beaconRoots = Address(hex: "0x000f3df6d732807ef1319fb7b8bb8522d0beac02")!
   public static let historyStorage = Address(hex: "0x0000f90827f1c53a10cb7a02335b175320002935")!
   public static let withdrawalRequests = Address(hex: "0x00000961ef480eb55e80d19ad83579a64c007002")!
-  public static let consolidationRequests = Address(hex: "0x0000bbddc7ce488642fb579f8b00f3a590007251")!
+  public static let consolidationRequests = Address(
+    hex: "0x0000bbddc7ce488642fb579f8b00f3a590007251")!
   public static let gas: Int64 = 30_000_000
 
   /// The result of one system call.
@@ -37,7 +38,8 @@ public enum SystemCall {
       kind: .call, caller: systemAddress, target: target, codeAddress: target, value: .zero,
       input: data, gas: gas, depth: 0, isStatic: false, shouldTransferValue: false, code: code)
     let result = evm.execute(message)
-    return Outcome(status: result.status, output: result.output, changes: state.finalize(), hadCode: true)
+    return Outcome(
+      status: result.status, output: result.output, changes: state.finalize(), hadCode: true)
   }
 }
 
@@ -57,7 +59,9 @@ public enum DepositRequests {
   }
 
   static func extract(_ data: [UInt8]) throws(BlockError) -> [UInt8] {
-    guard data.count == 576 else { throw .invalidDeposit("event data length \(data.count), expected 576") }
+    guard data.count == 576 else {
+      throw .invalidDeposit("event data length \(data.count), expected 576")
+    }
     func word(_ offset: Int) -> UInt256 { UInt256(bigEndian: data[offset..<offset + 32]) }
     let layout: [(name: String, offset: Int, size: Int)] = [
       ("pubkey", 160, 48), ("withdrawal credentials", 256, 32), ("amount", 320, 8),

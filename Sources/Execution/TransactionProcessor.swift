@@ -71,7 +71,9 @@ public enum BlobGas {
   public static let perBlob: UInt64 = 1 << 17
 
   public static func maxBlobsPerBlock(_ fork: Fork) -> UInt64 { fork >= .prague ? 9 : 6 }
-  public static func updateFraction(_ fork: Fork) -> UInt64 { fork >= .prague ? 5_007_716 : 3_338_477 }
+  public static func updateFraction(_ fork: Fork) -> UInt64 {
+    fork >= .prague ? 5_007_716 : 3_338_477
+  }
 
   /// fake_exponential(1, excess, fraction): the blob base fee.
   public static func price(excessBlobGas: UInt64, fork: Fork) -> UInt256 {
@@ -139,7 +141,9 @@ public enum TransactionProcessor {
       throw .gasLimitAboveCap(tx.gasLimit)
     }
     let available = block.gasLimit &- blockGasUsed
-    if tx.gasLimit > available { throw .gasLimitExceedsBlock(limit: tx.gasLimit, available: available) }
+    if tx.gasLimit > available {
+      throw .gasLimitExceedsBlock(limit: tx.gasLimit, available: available)
+    }
 
     // Fees.
     var effectiveGasPrice: UInt256
@@ -174,8 +178,11 @@ public enum TransactionProcessor {
       if blockBlobGasUsed + blobGasUsed > BlobGas.maxBlobsPerBlock(fork) * BlobGas.perBlob {
         throw .blob("block blob gas limit exceeded")
       }
-      if tx.maxFeePerBlobGas < block.blobBaseFee { throw .blob("max fee per blob gas below the blob base fee") }
-      let (maxBlobFee, o1) = UInt256(blobGasUsed).multipliedReportingOverflow(by: tx.maxFeePerBlobGas)
+      if tx.maxFeePerBlobGas < block.blobBaseFee {
+        throw .blob("max fee per blob gas below the blob base fee")
+      }
+      let (maxBlobFee, o1) = UInt256(blobGasUsed).multipliedReportingOverflow(
+        by: tx.maxFeePerBlobGas)
       let (sum, o2) = maxCost.addingReportingOverflow(maxBlobFee)
       maxCost = sum
       overflow = overflow || o1 || o2
@@ -193,7 +200,9 @@ public enum TransactionProcessor {
       deferredSenderCheck = DeferredSenderCheck(nonce: tx.nonce, balance: totalCost)
     } else {
       let senderInfo = state.info(sender)
-      if senderInfo.nonce != tx.nonce { throw .nonceMismatch(expected: senderInfo.nonce, got: tx.nonce) }
+      if senderInfo.nonce != tx.nonce {
+        throw .nonceMismatch(expected: senderInfo.nonce, got: tx.nonce)
+      }
       if senderInfo.balance < totalCost { throw .insufficientBalance }
     }
     // EIP-3607 (the specs apply it to every fork); delegated EOAs may send (EIP-7702).
@@ -282,7 +291,8 @@ public enum TransactionProcessor {
     return TransactionOutcome(
       status: result.status, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       logs: result.status.isSuccess ? state.logs : [], output: result.output, changes: changes,
-      calledPendingPrecompile: evm.calledPendingPrecompile, deferredSenderCheck: deferredSenderCheck)
+      calledPendingPrecompile: evm.calledPendingPrecompile, deferredSenderCheck: deferredSenderCheck
+    )
   }
 
   /// EIP-7702: sets the delegation code of each valid authority; returns the refund.

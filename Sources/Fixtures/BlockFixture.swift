@@ -49,7 +49,8 @@ public struct BlockFixture: Sendable {
       let data = try Data(contentsOf: url)
       object = try JSONSerialization.jsonObject(with: data)
     } catch {
-      throw FixtureError(file: file, field: "(file)", reason: "cannot read JSON: \(error.localizedDescription)")
+      throw FixtureError(
+        file: file, field: "(file)", reason: "cannot read JSON: \(error.localizedDescription)")
     }
     guard let root = object as? [String: Any] else {
       throw FixtureError(file: file, field: "(root)", reason: "expected an object")
@@ -60,7 +61,9 @@ public struct BlockFixture: Sendable {
   init(json: [String: Any], file: String) throws(FixtureError) {
     let r = JSONReader(file: file)
     self.file = file
-    name = (json["name"] as? String) ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    name =
+      (json["name"] as? String)
+      ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     chainId = try json["chainId"].map { v throws(FixtureError) in try r.uint64(v, "chainId") } ?? 1
     guard let blockJSON = json["block"] as? [String: Any] else {
       throw FixtureError(file: file, field: "block", reason: "missing or not an object")
@@ -76,7 +79,8 @@ public struct BlockFixture: Sendable {
     } else if chainId == 1 {
       fork = MainnetSchedule.fork(number: number, timestamp: timestamp)
     } else {
-      throw FixtureError(file: file, field: "fork", reason: "missing (required when chainId is not 1)")
+      throw FixtureError(
+        file: file, field: "fork", reason: "missing (required when chainId is not 1)")
     }
 
     // Pre-state.
@@ -102,14 +106,16 @@ public struct BlockFixture: Sendable {
       accounts[address] = StoredAccount(
         info: AccountInfo(
           balance: try r.uint256(account["balance"] ?? "0x0", "pre.\(key).balance"),
-          nonce: try r.uint64(account["nonce"] ?? "0x0", "pre.\(key).nonce"), codeHash: bytecode.hash),
+          nonce: try r.uint64(account["nonce"] ?? "0x0", "pre.\(key).nonce"),
+          codeHash: bytecode.hash),
         code: bytecode, storage: storage)
     }
     var hashes: [UInt64: Bytes32] = [:]
     if let hashesJSON = json["blockHashes"] as? [String: Any] {
       for (key, value) in hashesJSON {
         guard let n = UInt64(key) else {
-          throw FixtureError(file: file, field: "blockHashes.\(key)", reason: "not a decimal block number")
+          throw FixtureError(
+            file: file, field: "blockHashes.\(key)", reason: "not a decimal block number")
         }
         hashes[n] = try r.bytes32(value, "blockHashes.\(key)")
       }
@@ -117,15 +123,21 @@ public struct BlockFixture: Sendable {
     pre = InMemoryState(accounts: accounts, blockHashes: hashes)
 
     // Header.
-    let excessBlobGas = try blockJSON["excessBlobGas"].map { v throws(FixtureError) in try r.uint64(v, "block.excessBlobGas") } ?? 0
+    let excessBlobGas =
+      try blockJSON["excessBlobGas"].map { v throws(FixtureError) in
+        try r.uint64(v, "block.excessBlobGas")
+      } ?? 0
     let environment = BlockEnvironment(
       fork: fork, chainId: chainId, coinbase: try r.address(blockJSON["miner"], "block.miner"),
-      number: number, timestamp: timestamp, gasLimit: try r.uint64(blockJSON["gasLimit"], "block.gasLimit"),
+      number: number, timestamp: timestamp,
+      gasLimit: try r.uint64(blockJSON["gasLimit"], "block.gasLimit"),
       difficulty: try r.uint256(blockJSON["difficulty"] ?? "0x0", "block.difficulty"),
-      prevRandao: try r.bytes32(blockJSON["mixHash"] ?? Hex.encode([UInt8](repeating: 0, count: 32)), "block.mixHash"),
+      prevRandao: try r.bytes32(
+        blockJSON["mixHash"] ?? Hex.encode([UInt8](repeating: 0, count: 32)), "block.mixHash"),
       baseFee: try r.uint256(blockJSON["baseFeePerGas"] ?? "0x0", "block.baseFeePerGas"),
       excessBlobGas: excessBlobGas,
-      blobBaseFee: fork >= .cancun ? BlobGas.price(excessBlobGas: excessBlobGas, fork: fork) : .zero)
+      blobBaseFee: fork >= .cancun ? BlobGas.price(excessBlobGas: excessBlobGas, fork: fork) : .zero
+    )
 
     // Transactions.
     guard let txsJSON = blockJSON["transactions"] as? [Any] else {
@@ -135,7 +147,9 @@ public struct BlockFixture: Sendable {
     transactions.reserveCapacity(txsJSON.count)
     for (i, item) in txsJSON.enumerated() {
       guard let tx = item as? [String: Any] else {
-        throw FixtureError(file: file, field: "block.transactions[\(i)]", reason: "expected a full transaction object")
+        throw FixtureError(
+          file: file, field: "block.transactions[\(i)]",
+          reason: "expected a full transaction object")
       }
       transactions.append(try r.transaction(tx, "block.transactions[\(i)]", chainId: chainId))
     }
@@ -162,12 +176,15 @@ public struct BlockFixture: Sendable {
           throw FixtureError(file: file, field: "ommers[\(i)]", reason: "expected an object")
         }
         ommers.append(
-          Ommer(number: try r.uint64(o["number"], "ommers[\(i)].number"), coinbase: try r.address(o["miner"], "ommers[\(i)].miner")))
+          Ommer(
+            number: try r.uint64(o["number"], "ommers[\(i)].number"),
+            coinbase: try r.address(o["miner"], "ommers[\(i)].miner")))
       }
     }
     block = Block(
       environment: environment,
-      parentHash: try r.bytes32(blockJSON["parentHash"] ?? Hex.encode([UInt8](repeating: 0, count: 32)), "block.parentHash"),
+      parentHash: try r.bytes32(
+        blockJSON["parentHash"] ?? Hex.encode([UInt8](repeating: 0, count: 32)), "block.parentHash"),
       parentBeaconBlockRoot: try blockJSON["parentBeaconBlockRoot"].map { v throws(FixtureError) in
         try r.bytes32(v, "block.parentBeaconBlockRoot")
       },
@@ -176,15 +193,22 @@ public struct BlockFixture: Sendable {
     // Expectations.
     let expectJSON = json["expect"] as? [String: Any] ?? [:]
     expect = Expectations(
-      gasUsed: try expectJSON["gasUsed"].map { v throws(FixtureError) in try r.uint64(v, "expect.gasUsed") },
-      receiptsRoot: try expectJSON["receiptsRoot"].map { v throws(FixtureError) in try r.bytes32(v, "expect.receiptsRoot") },
+      gasUsed: try expectJSON["gasUsed"].map { v throws(FixtureError) in
+        try r.uint64(v, "expect.gasUsed")
+      },
+      receiptsRoot: try expectJSON["receiptsRoot"].map { v throws(FixtureError) in
+        try r.bytes32(v, "expect.receiptsRoot")
+      },
       logsBloom: try expectJSON["logsBloom"].map { v throws(FixtureError) in
         guard let text = v as? String, let bloom = Bloom(hex: text) else {
-          throw FixtureError(file: file, field: "expect.logsBloom", reason: "expected 256 hex bytes")
+          throw FixtureError(
+            file: file, field: "expect.logsBloom", reason: "expected 256 hex bytes")
         }
         return bloom
       },
-      stateRoot: try expectJSON["stateRoot"].map { v throws(FixtureError) in try r.bytes32(v, "expect.stateRoot") })
+      stateRoot: try expectJSON["stateRoot"].map { v throws(FixtureError) in
+        try r.bytes32(v, "expect.stateRoot")
+      })
   }
 }
 
@@ -199,7 +223,9 @@ struct JSONReader {
   func uint256(_ value: Any?, _ field: String) throws(FixtureError) -> UInt256 {
     switch value {
     case let text as String:
-      guard let v = UInt256(hexOrDecimal: text) else { throw fail(field, "not a quantity: \"\(text)\"") }
+      guard let v = UInt256(hexOrDecimal: text) else {
+        throw fail(field, "not a quantity: \"\(text)\"")
+      }
       return v
     case let number as NSNumber:
       guard number.int64Value >= 0 else { throw fail(field, "negative") }
@@ -216,7 +242,9 @@ struct JSONReader {
   }
 
   func bytes(_ value: Any?, _ field: String) throws(FixtureError) -> [UInt8] {
-    guard let text = value as? String else { throw fail(field, value == nil ? "missing" : "expected a hex string") }
+    guard let text = value as? String else {
+      throw fail(field, value == nil ? "missing" : "expected a hex string")
+    }
     guard let bytes = Hex.decode(text) else { throw fail(field, "not hex") }
     return bytes
   }
@@ -234,20 +262,29 @@ struct JSONReader {
   }
 
   /// A JSON-RPC transaction object with its `from`.
-  func transaction(_ t: [String: Any], _ field: String, chainId: UInt64) throws(FixtureError) -> BlockTransaction {
-    let typeValue = try t["type"].map { v throws(FixtureError) in try uint64(v, field + ".type") } ?? 0
-    guard let type = TransactionType(rawValue: UInt8(truncatingIfNeeded: typeValue)), typeValue < 5 else {
+  func transaction(_ t: [String: Any], _ field: String, chainId: UInt64) throws(FixtureError)
+    -> BlockTransaction
+  {
+    let typeValue =
+      try t["type"].map { v throws(FixtureError) in try uint64(v, field + ".type") } ?? 0
+    guard let type = TransactionType(rawValue: UInt8(truncatingIfNeeded: typeValue)), typeValue < 5
+    else {
       throw fail(field + ".type", "unknown transaction type \(typeValue)")
     }
     var accessList: [AccessListEntry] = []
     if let list = t["accessList"] as? [Any] {
       for (i, item) in list.enumerated() {
-        guard let entry = item as? [String: Any] else { throw fail(field + ".accessList[\(i)]", "expected an object") }
+        guard let entry = item as? [String: Any] else {
+          throw fail(field + ".accessList[\(i)]", "expected an object")
+        }
         var keys: [UInt256] = []
         for key in entry["storageKeys"] as? [Any] ?? [] {
           keys.append(try uint256(key, field + ".accessList[\(i)].storageKeys"))
         }
-        accessList.append(AccessListEntry(address: try address(entry["address"], field + ".accessList[\(i)].address"), storageKeys: keys))
+        accessList.append(
+          AccessListEntry(
+            address: try address(entry["address"], field + ".accessList[\(i)].address"),
+            storageKeys: keys))
       }
     }
     var blobHashes: [Bytes32] = []
@@ -260,30 +297,41 @@ struct JSONReader {
       guard let a = item as? [String: Any] else { throw fail(f, "expected an object") }
       authorizations.append(
         Authorization(
-          chainId: try uint256(a["chainId"], f + ".chainId"), address: try address(a["address"], f + ".address"),
+          chainId: try uint256(a["chainId"], f + ".chainId"),
+          address: try address(a["address"], f + ".address"),
           nonce: try uint64(a["nonce"], f + ".nonce"),
           yParity: UInt8(truncatingIfNeeded: try uint64(a["yParity"] ?? a["v"], f + ".yParity")),
           r: try uint256(a["r"], f + ".r"), s: try uint256(a["s"], f + ".s")))
     }
     let isLegacyFee = type == .legacy || type == .accessList
-    let gasPrice = try t["gasPrice"].map { v throws(FixtureError) in try uint256(v, field + ".gasPrice") } ?? .zero
+    let gasPrice =
+      try t["gasPrice"].map { v throws(FixtureError) in try uint256(v, field + ".gasPrice") }
+      ?? .zero
     let maxFee = isLegacyFee ? gasPrice : try uint256(t["maxFeePerGas"], field + ".maxFeePerGas")
-    let maxPriority = isLegacyFee ? gasPrice : try uint256(t["maxPriorityFeePerGas"], field + ".maxPriorityFeePerGas")
-    let to: Address? = (t["to"] as? String).flatMap { $0.isEmpty ? nil : $0 } == nil
+    let maxPriority =
+      isLegacyFee
+      ? gasPrice : try uint256(t["maxPriorityFeePerGas"], field + ".maxPriorityFeePerGas")
+    let to: Address? =
+      (t["to"] as? String).flatMap { $0.isEmpty ? nil : $0 } == nil
       ? nil : try address(t["to"], field + ".to")
     let transaction = Transaction(
       type: type,
       chainId: type == .legacy
-        ? try t["chainId"].map { v throws(FixtureError) in try uint64(v, field + ".chainId") } : chainId,
+        ? try t["chainId"].map { v throws(FixtureError) in try uint64(v, field + ".chainId") }
+        : chainId,
       nonce: try uint64(t["nonce"], field + ".nonce"),
-      gasPrice: isLegacyFee ? gasPrice : maxFee, maxPriorityFeePerGas: maxPriority, maxFeePerGas: maxFee,
+      gasPrice: isLegacyFee ? gasPrice : maxFee, maxPriorityFeePerGas: maxPriority,
+      maxFeePerGas: maxFee,
       gasLimit: try uint64(t["gas"] ?? t["gasLimit"], field + ".gas"), to: to,
       value: try uint256(t["value"] ?? "0x0", field + ".value"),
       data: try bytes(t["input"] ?? t["data"] ?? "0x", field + ".input"), accessList: accessList,
-      maxFeePerBlobGas: try t["maxFeePerBlobGas"].map { v throws(FixtureError) in try uint256(v, field + ".maxFeePerBlobGas") } ?? .zero,
+      maxFeePerBlobGas: try t["maxFeePerBlobGas"].map { v throws(FixtureError) in
+        try uint256(v, field + ".maxFeePerBlobGas")
+      } ?? .zero,
       blobVersionedHashes: blobHashes, authorizationList: authorizations,
       v: try uint256((type == .legacy ? t["v"] : t["yParity"] ?? t["v"]) ?? "0x0", field + ".v"),
       r: try uint256(t["r"] ?? "0x0", field + ".r"), s: try uint256(t["s"] ?? "0x0", field + ".s"))
-    return BlockTransaction(transaction: transaction, sender: try address(t["from"], field + ".from"))
+    return BlockTransaction(
+      transaction: transaction, sender: try address(t["from"], field + ".from"))
   }
 }

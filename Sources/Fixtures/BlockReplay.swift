@@ -1,8 +1,8 @@
+import BlockSTM
 import EVM
 import EVMPrimitives
 import Execution
 import Foundation
-import BlockSTM
 import WorldState
 
 /// The outcome of replaying one block fixture sequentially.
@@ -42,17 +42,20 @@ public enum BlockReplay {
     var outcome: Result<(BlockResult, InMemoryState), BlockError>! = nil
     var statistics: ParallelStatistics? = nil
     // Pre-Byzantium receipts carry intermediate state roots: sequential only.
-    let parallel = workers > 1 && !(fixture.hasCompleteState && fixture.block.environment.fork < .byzantium)
+    let parallel =
+      workers > 1 && !(fixture.hasCompleteState && fixture.block.environment.fork < .byzantium)
     for _ in 0..<max(1, runs) {
       var state = fixture.pre
       let start = ContinuousClock.now
       let result = Result { () throws(BlockError) in
         if parallel {
-          let (result, stats) = try ParallelExecutor.execute(fixture.block, state: &state, workers: workers)
+          let (result, stats) = try ParallelExecutor.execute(
+            fixture.block, state: &state, workers: workers)
           statistics = stats
           return result
         }
-        return try BlockExecutor.execute(fixture.block, state: &state, intermediateRoots: fixture.hasCompleteState)
+        return try BlockExecutor.execute(
+          fixture.block, state: &state, intermediateRoots: fixture.hasCompleteState)
       }
       times.append(seconds(ContinuousClock.now - start))
       outcome = result.map { ($0, state) }
@@ -60,7 +63,8 @@ public enum BlockReplay {
     times.sort()
     let env = fixture.block.environment
     var report = BlockReplayReport(
-      name: fixture.name, number: env.number, fork: env.fork, transactions: fixture.block.transactions.count,
+      name: fixture.name, number: env.number, fork: env.fork,
+      transactions: fixture.block.transactions.count,
       gasUsed: 0, stateRoot: nil, receiptsRoot: .zero, logsBloom: Bloom(), failures: [],
       executionSeconds: times[times.count / 2], stateRootSeconds: 0, calledPendingPrecompile: false)
     report.statistics = statistics
@@ -71,14 +75,17 @@ public enum BlockReplay {
       }
       switch (outcome!, sequential) {
       case (.success(let (p, pState)), .success(let s)):
-        if p.receiptsRoot != s.receiptsRoot || p.gasUsed != s.gasUsed || p.logsBloom != s.logsBloom {
+        if p.receiptsRoot != s.receiptsRoot || p.gasUsed != s.gasUsed || p.logsBloom != s.logsBloom
+        {
           report.failures.append("parallel differs from sequential: receipts, gas or bloom")
         }
         if let difference = pState.firstDifference(from: sequentialState) {
           report.failures.append("parallel state differs from sequential: \(difference)")
         }
       case (.failure(let p), .failure(let s)):
-        if "\(p)" != "\(s)" { report.failures.append("parallel error \(p) vs sequential error \(s)") }
+        if "\(p)" != "\(s)" {
+          report.failures.append("parallel error \(p) vs sequential error \(s)")
+        }
       default:
         report.failures.append("parallel and sequential disagree on the block's validity")
       }
@@ -93,7 +100,11 @@ public enum BlockReplay {
       report.calledPendingPrecompile = result.calledPendingPrecompile
       var previous: UInt64 = 0
       for (receipt, item) in zip(result.receipts, fixture.block.transactions) {
-        report.receipts.append((item.transaction.hash, receipt.succeeded, receipt.cumulativeGasUsed - previous, receipt.cumulativeGasUsed))
+        report.receipts.append(
+          (
+            item.transaction.hash, receipt.succeeded, receipt.cumulativeGasUsed - previous,
+            receipt.cumulativeGasUsed
+          ))
         previous = receipt.cumulativeGasUsed
       }
       let expect = fixture.expect

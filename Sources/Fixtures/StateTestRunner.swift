@@ -110,7 +110,8 @@ public enum StateTestRunner {
     results.reserveCapacity(selected.count)
     for expectation in selected {
       results.append(
-        run(test, expectation: expectation, file: file, pre: pre, blockSTMWorkers: blockSTMWorkers) {
+        run(test, expectation: expectation, file: file, pre: pre, blockSTMWorkers: blockSTMWorkers)
+        {
           if let preRoot { return preRoot }
           let root = pre.stateRoot()
           preRoot = root
@@ -158,7 +159,8 @@ public enum StateTestRunner {
           }
         } else {
           do {
-            let executed = try TransactionProcessor.execute(tx, sender: sender, view: pre, block: block)
+            let executed = try TransactionProcessor.execute(
+              tx, sender: sender, view: pre, block: block)
             post.apply(executed.changes)
             outcome = executed
           } catch {

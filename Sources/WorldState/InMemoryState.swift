@@ -144,8 +144,10 @@ extension InMemoryState {
       case (let a?, let b?):
         if a.info != b.info { return "\(address): \(a.info) vs \(b.info)" }
         if a.storage != b.storage {
-          for key in Set(a.storage.keys).union(b.storage.keys).sorted() where a.storage[key] != b.storage[key] {
-            return "\(address) slot \(key.hexWord): \(a.storage[key] ?? .zero) vs \(b.storage[key] ?? .zero)"
+          for key in Set(a.storage.keys).union(b.storage.keys).sorted()
+          where a.storage[key] != b.storage[key] {
+            return
+              "\(address) slot \(key.hexWord): \(a.storage[key] ?? .zero) vs \(b.storage[key] ?? .zero)"
           }
         }
       }

@@ -46,20 +46,27 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     let counts = try workers.split(separator: ",").map { part -> Int in
       guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n >= 1 else {
-        throw ValidationError("--workers takes positive integers separated by commas, got \"\(workers)\"")
+        throw ValidationError(
+          "--workers takes positive integers separated by commas, got \"\(workers)\"")
       }
       return n
     }.filter { $0 > 1 }
-    guard !counts.isEmpty else { throw ValidationError("--workers needs a count above 1 to compare") }
+    guard !counts.isEmpty else {
+      throw ValidationError("--workers needs a count above 1 to compare")
+    }
     let files = try FixturePaths.expand(paths)
     var rows: [Row] = []
     if markdown {
-      print("| block | gas | txs | workers | seq ms | par ms | speedup | Mgas/s (par) | re-exec | aborts | ideal 2/4/8/16/32 | equal |")
+      print(
+        "| block | gas | txs | workers | seq ms | par ms | speedup | Mgas/s (par) | re-exec | aborts | ideal 2/4/8/16/32 | equal |"
+      )
       print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     } else if !json {
       print(
-        pad("block", 24) + lpad("gas", 11) + lpad("txs", 6) + lpad("w", 4) + lpad("seq ms", 9) + lpad("par ms", 9)
-          + lpad("speedup", 9) + lpad("Mgas/s", 8) + lpad("tx/s", 8) + lpad("exec", 7) + lpad("reexec", 7)
+        pad("block", 24) + lpad("gas", 11) + lpad("txs", 6) + lpad("w", 4) + lpad("seq ms", 9)
+          + lpad("par ms", 9)
+          + lpad("speedup", 9) + lpad("Mgas/s", 8) + lpad("tx/s", 8) + lpad("exec", 7)
+          + lpad("reexec", 7)
           + lpad("aborts", 7) + lpad("valid", 7) + "  ideal 2/4/8/16/32")
     }
     var failed = false
@@ -78,7 +85,8 @@ struct BenchCommand: ParsableCommand {
       do {
         sequential = try BlockExecutor.execute(fixture.block, state: &sequentialState)
       } catch {
-        FileHandle.standardError.write(Data("error: \(fixture.name): block rejected: \(error)\n".utf8))
+        FileHandle.standardError.write(
+          Data("error: \(fixture.name): block rejected: \(error)\n".utf8))
         failed = true
         continue
       }
@@ -89,18 +97,23 @@ struct BenchCommand: ParsableCommand {
       var ideal: [Int: Double] = [:]
       if let profiles = try? CriticalPath.profile(fixture.block, state: fixture.pre) {
         let (work, span) = CriticalPath.workAndSpan(profiles)
-        for t in Self.idealThreads { ideal[t] = CriticalPath.idealSpeedup(work: work, span: span, threads: t) }
+        for t in Self.idealThreads {
+          ideal[t] = CriticalPath.idealSpeedup(work: work, span: span, threads: t)
+        }
       }
       for count in counts {
         var statistics = ParallelStatistics()
         var matches = true
         var state = fixture.pre
         do {
-          let (parallel, stats) = try ParallelExecutor.execute(fixture.block, state: &state, workers: count)
+          let (parallel, stats) = try ParallelExecutor.execute(
+            fixture.block, state: &state, workers: count)
           statistics = stats
           matches =
-            parallel.receiptsRoot == sequential.receiptsRoot && parallel.gasUsed == sequential.gasUsed
-            && parallel.logsBloom == sequential.logsBloom && state.firstDifference(from: sequentialState) == nil
+            parallel.receiptsRoot == sequential.receiptsRoot
+            && parallel.gasUsed == sequential.gasUsed
+            && parallel.logsBloom == sequential.logsBloom
+            && state.firstDifference(from: sequentialState) == nil
         } catch {
           matches = false
         }
@@ -110,8 +123,10 @@ struct BenchCommand: ParsableCommand {
           _ = try? ParallelExecutor.execute(fixture.block, state: &state, workers: count)
         }
         let row = Row(
-          name: fixture.name, gas: sequential.gasUsed, txs: fixture.block.transactions.count, workers: count,
-          sequentialMs: sequentialMs, parallelMs: parallelMs, statistics: statistics, matches: matches, ideal: ideal)
+          name: fixture.name, gas: sequential.gasUsed, txs: fixture.block.transactions.count,
+          workers: count,
+          sequentialMs: sequentialMs, parallelMs: parallelMs, statistics: statistics,
+          matches: matches, ideal: ideal)
         rows.append(row)
         print(render(row))
       }
@@ -130,21 +145,30 @@ struct BenchCommand: ParsableCommand {
       var idealFields: [String] = []
       for t in Self.idealThreads { idealFields.append("\"\(t)\":\(fmt(row.ideal[t] ?? 0, 3))") }
       return JSONLine.object([
-        "name": .string(row.name), "workers": .int(row.workers), "gasUsed": .int(Int(row.gas)), "txs": .int(row.txs),
-        "sequentialMs": .double(row.sequentialMs), "parallelMs": .double(row.parallelMs), "speedup": .double(row.speedup),
-        "mgasPerSecond": .double(mgas), "txPerSecond": .double(txps), "executions": .int(s.executions),
-        "reexecutions": .int(s.reexecutions), "aborts": .int(s.aborts), "validations": .int(s.validations),
+        "name": .string(row.name), "workers": .int(row.workers), "gasUsed": .int(Int(row.gas)),
+        "txs": .int(row.txs),
+        "sequentialMs": .double(row.sequentialMs), "parallelMs": .double(row.parallelMs),
+        "speedup": .double(row.speedup),
+        "mgasPerSecond": .double(mgas), "txPerSecond": .double(txps),
+        "executions": .int(s.executions),
+        "reexecutions": .int(s.reexecutions), "aborts": .int(s.aborts),
+        "validations": .int(s.validations),
         "matchesSequential": .bool(row.matches),
         "sequentialFallback": s.sequentialReason.map { .string($0) } ?? .null,
       ]).dropLast() + ",\"idealSpeedup\":{" + idealFields.joined(separator: ",") + "}}"
     }
     if markdown {
-      return "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(mode.isEmpty ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(row.matches ? "yes" : "NO") |"
+      return
+        "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(mode.isEmpty ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(row.matches ? "yes" : "NO") |"
     }
-    return pad(row.name, 24) + lpad("\(row.gas)", 11) + lpad("\(row.txs)", 6) + lpad("\(row.workers)", 4)
-      + lpad(fmt(row.sequentialMs), 9) + lpad(fmt(row.parallelMs), 9) + lpad(fmt(row.speedup) + "x", 9)
-      + lpad(fmt(mgas, 0), 8) + lpad(fmt(txps, 0), 8) + lpad("\(s.executions)", 7) + lpad("\(s.reexecutions)", 7)
-      + lpad("\(s.aborts)", 7) + lpad("\(s.validations)", 7) + "  " + idealText + (row.matches ? "" : "  MISMATCH")
+    return pad(row.name, 24) + lpad("\(row.gas)", 11) + lpad("\(row.txs)", 6)
+      + lpad("\(row.workers)", 4)
+      + lpad(fmt(row.sequentialMs), 9) + lpad(fmt(row.parallelMs), 9)
+      + lpad(fmt(row.speedup) + "x", 9)
+      + lpad(fmt(mgas, 0), 8) + lpad(fmt(txps, 0), 8) + lpad("\(s.executions)", 7)
+      + lpad("\(s.reexecutions)", 7)
+      + lpad("\(s.aborts)", 7) + lpad("\(s.validations)", 7) + "  " + idealText
+      + (row.matches ? "" : "  MISMATCH")
       + mode
   }
 
@@ -153,12 +177,15 @@ struct BenchCommand: ParsableCommand {
       let selected = rows.filter { $0.workers == count }
       let large = selected.filter { $0.gas >= 5_000_000 }
       func geomean(_ values: [Double]) -> Double {
-        values.isEmpty ? 0 : exp(values.map { log(max($0, 1e-9)) }.reduce(0, +) / Double(values.count))
+        values.isEmpty
+          ? 0 : exp(values.map { log(max($0, 1e-9)) }.reduce(0, +) / Double(values.count))
       }
       let seqTotal = selected.map(\.sequentialMs).reduce(0, +)
       let parTotal = selected.map(\.parallelMs).reduce(0, +)
-      let idealText = Self.idealThreads.map { t in fmt(geomean(selected.compactMap { $0.ideal[t] }), 2) }
-        .joined(separator: "/")
+      let idealText = Self.idealThreads.map { t in
+        fmt(geomean(selected.compactMap { $0.ideal[t] }), 2)
+      }
+      .joined(separator: "/")
       let line =
         "summary workers=\(count): \(selected.count) blocks, geomean speedup \(fmt(geomean(selected.map(\.speedup))))x"
         + " (blocks ≥5M gas: \(fmt(geomean(large.map(\.speedup))))x over \(large.count), slowest \(fmt(large.map(\.speedup).min() ?? 0))x)"

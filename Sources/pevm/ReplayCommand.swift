@@ -37,7 +37,8 @@ struct ReplayCommand: ParsableCommand {
     var totalTransactions = 0
     if !json {
       print(
-        "block                   fork               txs        gas    load ms    exec ms   Mgas/s     tx/s  result")
+        "block                   fork               txs        gas    load ms    exec ms   Mgas/s     tx/s  result"
+      )
     }
     for file in files {
       let loadStart = ContinuousClock.now
@@ -47,7 +48,12 @@ struct ReplayCommand: ParsableCommand {
       } catch {
         failed += 1
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        if json { print(JSONLine.object(["name": .string(file), "ok": .bool(false), "failures": .array([.string("\(error)")])])) }
+        if json {
+          print(
+            JSONLine.object([
+              "name": .string(file), "ok": .bool(false), "failures": .array([.string("\(error)")]),
+            ]))
+        }
         continue
       }
       let loadMs = BlockReplay.seconds(ContinuousClock.now - loadStart) * 1000
@@ -67,30 +73,41 @@ struct ReplayCommand: ParsableCommand {
       if json {
         print(
           JSONLine.object([
-            "name": .string(report.name), "number": .int(Int(report.number)), "fork": .string(report.fork.description),
+            "name": .string(report.name), "number": .int(Int(report.number)),
+            "fork": .string(report.fork.description),
             "txs": .int(report.transactions), "gasUsed": .int(Int(report.gasUsed)),
             "stateRoot": report.stateRoot.map { .string($0.description) } ?? .null,
-            "receiptsRoot": .string(report.receiptsRoot.description), "logsBloom": .string(report.logsBloom.hex),
-            "ok": .bool(report.ok), "pending": .bool(isPending), "failures": .array(report.failures.map { .string($0) }),
-            "loadMs": .double(loadMs), "execMs": .double(execMs), "stateRootMs": .double(report.stateRootSeconds * 1000),
+            "receiptsRoot": .string(report.receiptsRoot.description),
+            "logsBloom": .string(report.logsBloom.hex),
+            "ok": .bool(report.ok), "pending": .bool(isPending),
+            "failures": .array(report.failures.map { .string($0) }),
+            "loadMs": .double(loadMs), "execMs": .double(execMs),
+            "stateRootMs": .double(report.stateRootSeconds * 1000),
           ]))
       } else {
         let txPerSecond = Double(report.transactions) / max(report.executionSeconds, 1e-9)
         print(
-          pad(report.name, 23) + " " + pad(report.fork.description, 16) + lpad("\(report.transactions)", 6)
+          pad(report.name, 23) + " " + pad(report.fork.description, 16)
+            + lpad("\(report.transactions)", 6)
             + lpad("\(report.gasUsed)", 11) + lpad(fmt(loadMs), 11) + lpad(fmt(execMs), 11)
             + lpad(fmt(report.megagasPerSecond, 0), 9) + lpad(fmt(txPerSecond, 0), 9) + "  "
-            + (report.ok ? "ok" : isPending ? "pending (needs a precompile from the cryptography issue)" : "FAIL"))
+            + (report.ok
+              ? "ok"
+              : isPending ? "pending (needs a precompile from the cryptography issue)" : "FAIL"))
         if let stats = report.statistics {
           print(
             "    block-stm: \(stats.sequentialReason.map { "sequential (\($0))" } ?? "\(stats.workers) workers"), \(stats.executions) executions, \(stats.reexecutions) re-executions, \(stats.aborts) aborts, \(stats.dependencyWaits) waits, \(stats.validations) validations"
           )
         }
-        if let root = report.stateRoot { print("    stateRoot \(root) (\(fmt(report.stateRootSeconds * 1000)) ms)") }
+        if let root = report.stateRoot {
+          print("    stateRoot \(root) (\(fmt(report.stateRootSeconds * 1000)) ms)")
+        }
         for failure in report.failures { print("    \(failure)") }
         if receipts {
           for (i, r) in report.receipts.enumerated() {
-            print("\(i) \(r.hash) status=\(r.succeeded ? 1 : 0) gas=\(r.gasUsed) cumulative=\(r.cumulative)")
+            print(
+              "\(i) \(r.hash) status=\(r.succeeded ? 1 : 0) gas=\(r.gasUsed) cumulative=\(r.cumulative)"
+            )
           }
         }
       }
@@ -98,9 +115,13 @@ struct ReplayCommand: ParsableCommand {
     if !json {
       let mgas = Double(totalGas) / 1e6 / max(totalSeconds, 1e-9)
       let passed = files.count - failed - pending.count
-      print("\(totalTransactions) txs, \(totalGas) gas executed in \(fmt(totalSeconds * 1000)) ms (\(fmt(mgas, 0)) Mgas/s)")
+      print(
+        "\(totalTransactions) txs, \(totalGas) gas executed in \(fmt(totalSeconds * 1000)) ms (\(fmt(mgas, 0)) Mgas/s)"
+      )
       if !pending.isEmpty {
-        print("skipped (pending precompile: KZG point evaluation, BLS12-381 or P256VERIFY): \(pending.joined(separator: ", "))")
+        print(
+          "skipped (pending precompile: KZG point evaluation, BLS12-381 or P256VERIFY): \(pending.joined(separator: ", "))"
+        )
       }
       print("replay: \(passed) passed, \(failed) failed, \(pending.count) skipped")
     }
@@ -109,8 +130,12 @@ struct ReplayCommand: ParsableCommand {
 }
 
 func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
-func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+func pad(_ s: String, _ n: Int) -> String {
+  s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+}
+func lpad(_ s: String, _ n: Int) -> String {
+  s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
+}
 
 /// Expands files and directories into a sorted list of `.json` files.
 enum FixturePaths {
@@ -126,7 +151,9 @@ enum FixturePaths {
         let enumerator = manager.enumerator(atPath: path)
         var found: [String] = []
         while let item = enumerator?.nextObject() as? String {
-          if item.hasSuffix(".json") { found.append((path as NSString).appendingPathComponent(item)) }
+          if item.hasSuffix(".json") {
+            found.append((path as NSString).appendingPathComponent(item))
+          }
         }
         files += found.sorted()
       } else {
@@ -167,7 +194,11 @@ enum JSONLine {
       case "\n": out += "\\n"
       case "\t": out += "\\t"
       default:
-        if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        if scalar.value < 0x20 {
+          out += String(format: "\\u%04x", scalar.value)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
       }
     }
     return out + "\""

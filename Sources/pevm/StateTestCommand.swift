@@ -47,7 +47,8 @@ struct StateTestCommand: ParsableCommand {
 
   @Option(
     name: .customLong("block-stm"),
-    help: "Run each case as a one-transaction block through Block-STM with N workers (0: sequential).")
+    help:
+      "Run each case as a one-transaction block through Block-STM with N workers (0: sequential).")
   var blockSTMWorkers: Int = 0
 
   @Flag(help: "Also print known failures and skipped cases.")
@@ -75,7 +76,8 @@ struct StateTestCommand: ParsableCommand {
       throw ValidationError(error.description)
     }
     let filter = StateTestFilter(
-      fork: fork.flatMap { Fork(name: $0) }, namePattern: namePattern, blockSTMWorkers: blockSTMWorkers)
+      fork: fork.flatMap { Fork(name: $0) }, namePattern: namePattern,
+      blockSTMWorkers: blockSTMWorkers)
     let console = Console<StateTestFileResult>(
       json: json, verbose: verbose, known: known, knownFailuresPath: knownFailures ?? "",
       progress: isatty(STDERR_FILENO) != 0, fileCount: sources.count)

@@ -16,17 +16,22 @@ import WorldState
   static let fixtures: [URL] = {
     let quick = ProcessInfo.processInfo.environment["PEVM_TSAN_QUICK"] != nil
     var urls = SharedFixtures.jsonFiles(under: SharedFixtures.path("blocks/mainnet"))
-    let own = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let own = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Fixtures/blocks")
     urls += SharedFixtures.jsonFiles(under: own)
     if quick {
-      let picks = ["116525", "13287210", "15537394", "19933597", "transfers-30M", "erc20-hot-sender-30M", "amm-one-pool-30M", "mix-30M"]
+      let picks = [
+        "116525", "13287210", "15537394", "19933597", "transfers-30M", "erc20-hot-sender-30M",
+        "amm-one-pool-30M", "mix-30M",
+      ]
       urls = urls.filter { url in picks.contains { url.lastPathComponent.hasPrefix($0) } }
     }
     return urls
   }()
 
-  static let workerCounts: [Int] = ProcessInfo.processInfo.environment["PEVM_TSAN_QUICK"] != nil ? [2, 4] : [2, 3, 4, 8, 16]
+  static let workerCounts: [Int] =
+    ProcessInfo.processInfo.environment["PEVM_TSAN_QUICK"] != nil ? [2, 4] : [2, 3, 4, 8, 16]
 
   /// Runs `fixture` sequentially, then with each worker count, and compares.
   static func compare(_ fixture: BlockFixture, workers: [Int]) throws -> Int {
@@ -35,14 +40,17 @@ import WorldState
     var compared = 0
     for count in workers {
       var state = fixture.pre
-      let (parallel, statistics) = try ParallelExecutor.execute(fixture.block, state: &state, workers: count)
+      let (parallel, statistics) = try ParallelExecutor.execute(
+        fixture.block, state: &state, workers: count)
       #expect(parallel.gasUsed == sequential.gasUsed, "\(fixture.name) ×\(count): gas")
-      #expect(parallel.receiptsRoot == sequential.receiptsRoot, "\(fixture.name) ×\(count): receipts")
+      #expect(
+        parallel.receiptsRoot == sequential.receiptsRoot, "\(fixture.name) ×\(count): receipts")
       #expect(parallel.logsBloom == sequential.logsBloom, "\(fixture.name) ×\(count): bloom")
       let difference = state.firstDifference(from: sequentialState)
       #expect(difference == nil, "\(fixture.name) ×\(count): \(difference ?? "")")
       if fixture.hasCompleteState {
-        #expect(state.stateRoot() == sequentialState.stateRoot(), "\(fixture.name) ×\(count): state root")
+        #expect(
+          state.stateRoot() == sequentialState.stateRoot(), "\(fixture.name) ×\(count): state root")
       }
       if statistics.sequentialReason == nil { compared += 1 }
     }
@@ -55,7 +63,9 @@ import WorldState
     for url in Self.fixtures {
       parallelRuns += try Self.compare(BlockFixture.load(url), workers: Self.workerCounts)
     }
-    print("[suite] Block-STM equals sequential: \(Self.fixtures.count) blocks × \(Self.workerCounts) workers, \(parallelRuns) parallel runs")
+    print(
+      "[suite] Block-STM equals sequential: \(Self.fixtures.count) blocks × \(Self.workerCounts) workers, \(parallelRuns) parallel runs"
+    )
     #expect(parallelRuns > Self.fixtures.count)
   }
 
@@ -72,9 +82,10 @@ import WorldState
       defer { ParallelExecutor.debugDelay = nil }
       let repeats = ProcessInfo.processInfo.environment["PEVM_TSAN_QUICK"] != nil ? 1 : 3
       let picks = Self.fixtures.filter { url in
-        ["13287210", "15538827", "12300570", "mix-30M", "amm-one-pool-30M", "erc20-hot-sender-30M"].contains {
-          url.lastPathComponent.hasPrefix($0)
-        }
+        ["13287210", "15538827", "12300570", "mix-30M", "amm-one-pool-30M", "erc20-hot-sender-30M"]
+          .contains {
+            url.lastPathComponent.hasPrefix($0)
+          }
       }
       #expect(!picks.isEmpty)
       for url in picks {

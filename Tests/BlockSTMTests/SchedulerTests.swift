@@ -50,7 +50,8 @@ import Testing
           log.executions.withLock { $0[tx << 16 | incarnation, default: 0] += 1 }
           log.lastExecuted.withLock { $0[tx] = max($0[tx] ?? -1, incarnation) }
           log.validatedAfterLastExecution.withLock { _ = $0.remove(tx) }
-          task = scheduler.finishExecution(tx, incarnation: incarnation, wroteNewLocation: random.chance(20))
+          task = scheduler.finishExecution(
+            tx, incarnation: incarnation, wroteNewLocation: random.chance(20))
         case .validate(let tx, let incarnation)?:
           let fails = incarnation < 3 && random.chance(15)
           let aborted = fails && scheduler.tryValidationAbort(tx, incarnation: incarnation)

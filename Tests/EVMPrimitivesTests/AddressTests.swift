@@ -10,7 +10,8 @@ import Testing
   }
 
   @Test func wordTruncatesToLow160Bits() {
-    let word = UInt256(w0: 0x1122_3344_5566_7788, w1: 0x99aa_bbcc_ddee_ff00, w2: 0xdead_beef_0102_0304, w3: 7)
+    let word = UInt256(
+      w0: 0x1122_3344_5566_7788, w1: 0x99aa_bbcc_ddee_ff00, w2: 0xdead_beef_0102_0304, w3: 7)
     let address = Address(word: word)
     #expect(address.description == "0x0102030499aabbccddeeff001122334455667788")
   }

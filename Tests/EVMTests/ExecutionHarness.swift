@@ -14,11 +14,14 @@ struct ExecutionHarness {
 
   init(fork: Fork, gasLimit: UInt64 = 30_000_000) {
     block = BlockEnvironment(fork: fork, gasLimit: gasLimit)
-    state.accounts[Self.sender] = StoredAccount(info: AccountInfo(balance: UInt256(w0: 0, w1: 1, w2: 0, w3: 0)))
+    state.accounts[Self.sender] = StoredAccount(
+      info: AccountInfo(balance: UInt256(w0: 0, w1: 1, w2: 0, w3: 0)))
   }
 
   /// Deploys `code` at `contract` with `storage`.
-  mutating func deploy(_ code: [UInt8], at address: Address = contract, storage: [UInt256: UInt256] = [:]) {
+  mutating func deploy(
+    _ code: [UInt8], at address: Address = contract, storage: [UInt256: UInt256] = [:]
+  ) {
     let bytecode = Bytecode(code)
     state.accounts[address] = StoredAccount(
       info: AccountInfo(nonce: 1, codeHash: bytecode.hash), code: bytecode, storage: storage)
@@ -34,7 +37,8 @@ struct ExecutionHarness {
       maxPriorityFeePerGas: .zero, maxFeePerGas: .zero, gasLimit: gas, to: Self.contract,
       value: .zero, data: data, accessList: accessList, maxFeePerBlobGas: .zero,
       blobVersionedHashes: [], authorizationList: [], v: .zero, r: .zero, s: .zero)
-    let outcome = try TransactionProcessor.execute(tx, sender: Self.sender, view: state, block: block)
+    let outcome = try TransactionProcessor.execute(
+      tx, sender: Self.sender, view: state, block: block)
     state.apply(outcome.changes)
     return outcome
   }

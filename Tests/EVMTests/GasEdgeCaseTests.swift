@@ -31,7 +31,8 @@ import Transactions
   func eip3529SstoreTable(_ index: Int) throws {
     let row = Self.eip3529[index]
     var harness = ExecutionHarness(fork: .london)
-    harness.deploy(Hex.decode(row.code)!, storage: row.original == 0 ? [:] : [.zero: UInt256(row.original)])
+    harness.deploy(
+      Hex.decode(row.code)!, storage: row.original == 0 ? [:] : [.zero: UInt256(row.original)])
     let accessList = [AccessListEntry(address: ExecutionHarness.contract, storageKeys: [.zero])]
     let outcome = try harness.call(accessList: accessList)
     let beforeRefund = 21000 + 2400 + 1900 + row.gas
@@ -65,7 +66,8 @@ import Transactions
   func eip2200SstoreTable(_ index: Int) throws {
     let row = Self.eip2200[index]
     var harness = ExecutionHarness(fork: .istanbul)
-    harness.deploy(Hex.decode(row.code)!, storage: row.original == 0 ? [:] : [.zero: UInt256(row.original)])
+    harness.deploy(
+      Hex.decode(row.code)!, storage: row.original == 0 ? [:] : [.zero: UInt256(row.original)])
     let outcome = try harness.call()
     let beforeRefund = 21000 + row.gas
     let expected = beforeRefund - min(beforeRefund / 2, row.refund)

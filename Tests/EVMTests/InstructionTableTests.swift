@@ -5,10 +5,14 @@ import Testing
 @Suite struct InstructionTableTests {
   /// Opcodes and the fork that introduced them.
   static let introductions: [(opcode: Int, fork: Fork)] = [
-    (0xf4, .homestead), (0x3d, .byzantium), (0x3e, .byzantium), (0xfa, .byzantium), (0xfd, .byzantium),
-    (0x1b, .constantinople), (0x1c, .constantinople), (0x1d, .constantinople), (0x3f, .constantinople),
-    (0xf5, .constantinople), (0x46, .istanbul), (0x47, .istanbul), (0x48, .london), (0x5f, .shanghai),
-    (0x5c, .cancun), (0x5d, .cancun), (0x5e, .cancun), (0x49, .cancun), (0x4a, .cancun), (0x1e, .osaka),
+    (0xf4, .homestead), (0x3d, .byzantium), (0x3e, .byzantium), (0xfa, .byzantium),
+    (0xfd, .byzantium),
+    (0x1b, .constantinople), (0x1c, .constantinople), (0x1d, .constantinople),
+    (0x3f, .constantinople),
+    (0xf5, .constantinople), (0x46, .istanbul), (0x47, .istanbul), (0x48, .london),
+    (0x5f, .shanghai),
+    (0x5c, .cancun), (0x5d, .cancun), (0x5e, .cancun), (0x49, .cancun), (0x4a, .cancun),
+    (0x1e, .osaka),
   ]
 
   @Test func opcodesAppearInTheirFork() {

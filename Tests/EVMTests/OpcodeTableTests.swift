@@ -37,7 +37,8 @@ import Testing
       (0x5c, 1, 1, 100, .cancun), (0x5d, 2, 0, 100, .cancun), (0x5e, 3, 0, 3, .cancun),
       (0x5f, 0, 1, 2, .shanghai),
       (0xf0, 3, 1, 32000, .frontier), (0xf1, 7, 1, 40, .frontier), (0xf2, 7, 1, 40, .frontier),
-      (0xf3, 2, 0, 0, .frontier), (0xf4, 6, 1, 40, .homestead), (0xf5, 4, 1, 32000, .constantinople),
+      (0xf3, 2, 0, 0, .frontier), (0xf4, 6, 1, 40, .homestead),
+      (0xf5, 4, 1, 32000, .constantinople),
       (0xfa, 6, 1, 700, .byzantium), (0xfd, 2, 0, 0, .byzantium), (0xff, 1, 0, 0, .frontier),
     ]
     for n in 1...32 { rows.append((0x5f + n, 0, 1, 3, .frontier)) }  // PUSH1…PUSH32
@@ -58,16 +59,22 @@ import Testing
     // Every opcode not in the table is undefined in every fork.
     for op in 0..<256 where !seen.contains(op) {
       for fork in Fork.allCases {
-        #expect(InstructionTable.forFork(fork).staticGas[op] == -1, "0x\(String(op, radix: 16)) in \(fork)")
+        #expect(
+          InstructionTable.forFork(fork).staticGas[op] == -1,
+          "0x\(String(op, radix: 16)) in \(fork)")
       }
     }
   }
 
   @Test func everyOpcodeGasInItsFirstFork() {
     for (op, _, _, gas, fork) in Self.table {
-      #expect(InstructionTable.forFork(fork).staticGas[op] == gas, "0x\(String(op, radix: 16)) in \(fork)")
+      #expect(
+        InstructionTable.forFork(fork).staticGas[op] == gas, "0x\(String(op, radix: 16)) in \(fork)"
+      )
       if let previous = Fork(rawValue: fork.rawValue &- 1), fork != .frontier {
-        #expect(InstructionTable.forFork(previous).staticGas[op] == -1, "0x\(String(op, radix: 16)) before \(fork)")
+        #expect(
+          InstructionTable.forFork(previous).staticGas[op] == -1,
+          "0x\(String(op, radix: 16)) before \(fork)")
       }
     }
   }

@@ -4,7 +4,7 @@ extension EVM {
   /// Charges SSTORE's gas and books its refund, by fork: Frontier's set/reset
   /// rule, EIP-2200 net metering from Istanbul, EIP-2929 cold slots from
   /// Berlin, EIP-3529 refunds from London. False when out of gas.
-  
+
   func sstoreGas(_ frame: Frame, key: UInt256, newValue: UInt256) -> Bool {
     let (original, current, wasCold) = state.storageForWrite(frame.message.target, key)
     var cost: Int64
@@ -62,7 +62,9 @@ extension EVM {
     } else {
       state.setBalance(message.target, .zero)
       state.markSelfDestructed(message.target)
-      if fork >= .spuriousDragon && fork < .paris && state.isDead(beneficiary) { state.touch(beneficiary) }
+      if fork >= .spuriousDragon && fork < .paris && state.isDead(beneficiary) {
+        state.touch(beneficiary)
+      }
     }
     return nil
   }

@@ -11,7 +11,7 @@ enum CallStep {
 
 extension EVM {
   /// All but one 64th (EIP-150).
-  
+
   func allButOne64th(_ gas: Int64) -> Int64 { gas - gas / 64 }
 
   /// CALL, CALLCODE, DELEGATECALL, STATICCALL: gas, memory, value checks;
@@ -70,7 +70,8 @@ extension EVM {
         return .halt(.outOfGas)
       }
       let cap = allButOne64th(frame.gas - extra)
-      childGas = requestedGas.fitsInUInt64 && requestedGas.w0 < UInt64(cap) ? Int64(requestedGas.w0) : cap
+      childGas =
+        requestedGas.fitsInUInt64 && requestedGas.w0 < UInt64(cap) ? Int64(requestedGas.w0) : cap
     } else {
       guard requestedGas.fitsInUInt64, requestedGas.w0 <= UInt64(Int64.max / 2) else {
         return .halt(.outOfGas)
@@ -169,7 +170,8 @@ extension EVM {
     }
     let newAddress =
       isCreate2
-      ? ContractAddress.create2(sender: message.target, salt: salt, initcodeHash: Keccak256.hash(initcode))
+      ? ContractAddress.create2(
+        sender: message.target, salt: salt, initcodeHash: Keccak256.hash(initcode))
       : ContractAddress.create(sender: message.target, nonce: senderNonce)
     if fork >= .berlin { _ = state.warmAccount(newAddress) }
     if state.hasCollision(newAddress) {

@@ -1,4 +1,5 @@
 import EVMPrimitives
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -34,7 +35,8 @@ extension EVM {
         let op = Int(c[pc])
         if tracing {
           EVMTrace.write(
-            "{\"pc\":\(pc),\"op\":\(op),\"gas\":\(frame.gas),\"depth\":\(message.depth + 1),\"refund\":\(state.refund)}\n")
+            "{\"pc\":\(pc),\"op\":\(op),\"gas\":\(frame.gas),\"depth\":\(message.depth + 1),\"refund\":\(state.refund)}\n"
+          )
         }
         let cost = Int64(staticGas[op])
         if cost < 0 { return fail(.invalidOpcode) }
@@ -48,58 +50,81 @@ extension EVM {
           sync()
           return .halt(.success, [])
         case 0x01:  // ADD
-          s[sp - 2] = s[sp - 1] &+ s[sp - 2]; sp -= 1
+          s[sp - 2] = s[sp - 1] &+ s[sp - 2]
+          sp -= 1
         case 0x02:  // MUL
-          s[sp - 2] = s[sp - 1] &* s[sp - 2]; sp -= 1
+          s[sp - 2] = s[sp - 1] &* s[sp - 2]
+          sp -= 1
         case 0x03:  // SUB
-          s[sp - 2] = s[sp - 1] &- s[sp - 2]; sp -= 1
+          s[sp - 2] = s[sp - 1] &- s[sp - 2]
+          sp -= 1
         case 0x04:  // DIV
-          s[sp - 2] = s[sp - 1].quotient(dividingBy: s[sp - 2]); sp -= 1
+          s[sp - 2] = s[sp - 1].quotient(dividingBy: s[sp - 2])
+          sp -= 1
         case 0x05:  // SDIV
-          s[sp - 2] = s[sp - 1].signedQuotient(dividingBy: s[sp - 2]); sp -= 1
+          s[sp - 2] = s[sp - 1].signedQuotient(dividingBy: s[sp - 2])
+          sp -= 1
         case 0x06:  // MOD
-          s[sp - 2] = s[sp - 1].remainder(dividingBy: s[sp - 2]); sp -= 1
+          s[sp - 2] = s[sp - 1].remainder(dividingBy: s[sp - 2])
+          sp -= 1
         case 0x07:  // SMOD
-          s[sp - 2] = s[sp - 1].signedRemainder(dividingBy: s[sp - 2]); sp -= 1
+          s[sp - 2] = s[sp - 1].signedRemainder(dividingBy: s[sp - 2])
+          sp -= 1
         case 0x08:  // ADDMOD
-          s[sp - 3] = s[sp - 1].addMod(s[sp - 2], s[sp - 3]); sp -= 2
+          s[sp - 3] = s[sp - 1].addMod(s[sp - 2], s[sp - 3])
+          sp -= 2
         case 0x09:  // MULMOD
-          s[sp - 3] = s[sp - 1].mulMod(s[sp - 2], s[sp - 3]); sp -= 2
+          s[sp - 3] = s[sp - 1].mulMod(s[sp - 2], s[sp - 3])
+          sp -= 2
         case 0x0a:  // EXP
           let exponent = s[sp - 2]
           frame.gas -= Int64(exponent.byteWidth) * (fork >= .spuriousDragon ? 50 : 10)
           if frame.gas < 0 { return fail(.outOfGas) }
-          s[sp - 2] = s[sp - 1].power(exponent); sp -= 1
+          s[sp - 2] = s[sp - 1].power(exponent)
+          sp -= 1
         case 0x0b:  // SIGNEXTEND
-          s[sp - 2] = s[sp - 2].signExtended(fromByte: s[sp - 1]); sp -= 1
+          s[sp - 2] = s[sp - 2].signExtended(fromByte: s[sp - 1])
+          sp -= 1
         case 0x10:  // LT
-          s[sp - 2] = s[sp - 1] < s[sp - 2] ? .one : .zero; sp -= 1
+          s[sp - 2] = s[sp - 1] < s[sp - 2] ? .one : .zero
+          sp -= 1
         case 0x11:  // GT
-          s[sp - 2] = s[sp - 1] > s[sp - 2] ? .one : .zero; sp -= 1
+          s[sp - 2] = s[sp - 1] > s[sp - 2] ? .one : .zero
+          sp -= 1
         case 0x12:  // SLT
-          s[sp - 2] = s[sp - 1].signedLessThan(s[sp - 2]) ? .one : .zero; sp -= 1
+          s[sp - 2] = s[sp - 1].signedLessThan(s[sp - 2]) ? .one : .zero
+          sp -= 1
         case 0x13:  // SGT
-          s[sp - 2] = s[sp - 1].signedGreaterThan(s[sp - 2]) ? .one : .zero; sp -= 1
+          s[sp - 2] = s[sp - 1].signedGreaterThan(s[sp - 2]) ? .one : .zero
+          sp -= 1
         case 0x14:  // EQ
-          s[sp - 2] = s[sp - 1] == s[sp - 2] ? .one : .zero; sp -= 1
+          s[sp - 2] = s[sp - 1] == s[sp - 2] ? .one : .zero
+          sp -= 1
         case 0x15:  // ISZERO
           s[sp - 1] = s[sp - 1].isZero ? .one : .zero
         case 0x16:  // AND
-          s[sp - 2] = s[sp - 1] & s[sp - 2]; sp -= 1
+          s[sp - 2] = s[sp - 1] & s[sp - 2]
+          sp -= 1
         case 0x17:  // OR
-          s[sp - 2] = s[sp - 1] | s[sp - 2]; sp -= 1
+          s[sp - 2] = s[sp - 1] | s[sp - 2]
+          sp -= 1
         case 0x18:  // XOR
-          s[sp - 2] = s[sp - 1] ^ s[sp - 2]; sp -= 1
+          s[sp - 2] = s[sp - 1] ^ s[sp - 2]
+          sp -= 1
         case 0x19:  // NOT
           s[sp - 1] = ~s[sp - 1]
         case 0x1a:  // BYTE
-          s[sp - 2] = s[sp - 2].byte(at: s[sp - 1]); sp -= 1
+          s[sp - 2] = s[sp - 2].byte(at: s[sp - 1])
+          sp -= 1
         case 0x1b:  // SHL
-          s[sp - 2] = s[sp - 2].shiftedLeft(by: s[sp - 1]); sp -= 1
+          s[sp - 2] = s[sp - 2].shiftedLeft(by: s[sp - 1])
+          sp -= 1
         case 0x1c:  // SHR
-          s[sp - 2] = s[sp - 2].shiftedRight(by: s[sp - 1]); sp -= 1
+          s[sp - 2] = s[sp - 2].shiftedRight(by: s[sp - 1])
+          sp -= 1
         case 0x1d:  // SAR
-          s[sp - 2] = s[sp - 2].arithmeticShiftedRight(by: s[sp - 1]); sp -= 1
+          s[sp - 2] = s[sp - 2].arithmeticShiftedRight(by: s[sp - 1])
+          sp -= 1
         case 0x1e:  // CLZ
           s[sp - 1] = UInt256(UInt64(s[sp - 1].leadingZeroBitCount))
 
@@ -111,11 +136,14 @@ extension EVM {
           if frame.gas < 0 { return fail(.outOfGas) }
           let n = Int(size.w0)
           let start = n == 0 ? 0 : Int(offset.w0)
-          s[sp - 2] = Keccak256.hash(UnsafeRawBufferPointer(start: frame.memory.buffer + start, count: n)).word
+          s[sp - 2] =
+            Keccak256.hash(UnsafeRawBufferPointer(start: frame.memory.buffer + start, count: n))
+            .word
           sp -= 1
 
         case 0x30:  // ADDRESS
-          s[sp] = message.target.word; sp += 1
+          s[sp] = message.target.word
+          sp += 1
         case 0x31:  // BALANCE
           let address = Address(word: s[sp - 1])
           if fork >= .berlin {
@@ -124,11 +152,14 @@ extension EVM {
           }
           s[sp - 1] = state.balance(address)
         case 0x32:  // ORIGIN
-          s[sp] = transaction.origin.word; sp += 1
+          s[sp] = transaction.origin.word
+          sp += 1
         case 0x33:  // CALLER
-          s[sp] = message.caller.word; sp += 1
+          s[sp] = message.caller.word
+          sp += 1
         case 0x34:  // CALLVALUE
-          s[sp] = message.value; sp += 1
+          s[sp] = message.value
+          sp += 1
         case 0x35:  // CALLDATALOAD
           let offset = s[sp - 1]
           var word = [UInt8](repeating: 0, count: 32)
@@ -139,7 +170,8 @@ extension EVM {
           }
           s[sp - 1] = UInt256(bigEndian: word)
         case 0x36:  // CALLDATASIZE
-          s[sp] = UInt256(UInt64(message.input.count)); sp += 1
+          s[sp] = UInt256(UInt64(message.input.count))
+          sp += 1
         case 0x37, 0x39, 0x3e:  // CALLDATACOPY, CODECOPY, RETURNDATACOPY
           let destination = s[sp - 1]
           let source = s[sp - 2]
@@ -165,9 +197,11 @@ extension EVM {
             }
           }
         case 0x38:  // CODESIZE
-          s[sp] = UInt256(UInt64(frame.code.count)); sp += 1
+          s[sp] = UInt256(UInt64(frame.code.count))
+          sp += 1
         case 0x3a:  // GASPRICE
-          s[sp] = transaction.gasPrice; sp += 1
+          s[sp] = transaction.gasPrice
+          sp += 1
         case 0x3b:  // EXTCODESIZE
           let address = Address(word: s[sp - 1])
           if fork >= .berlin {
@@ -187,10 +221,12 @@ extension EVM {
           if frame.gas < 0 { return fail(.outOfGas) }
           let n = Int(size.w0)
           if n > 0 {
-            frame.memory.write(Int(destination.w0), n, from: state.code(address).bytes, sourceOffset: source)
+            frame.memory.write(
+              Int(destination.w0), n, from: state.code(address).bytes, sourceOffset: source)
           }
         case 0x3d:  // RETURNDATASIZE
-          s[sp] = UInt256(UInt64(frame.returnData.count)); sp += 1
+          s[sp] = UInt256(UInt64(frame.returnData.count))
+          sp += 1
         case 0x3f:  // EXTCODEHASH
           let address = Address(word: s[sp - 1])
           if fork >= .berlin {
@@ -207,21 +243,29 @@ extension EVM {
             s[sp - 1] = .zero
           }
         case 0x41:  // COINBASE
-          s[sp] = block.coinbase.word; sp += 1
+          s[sp] = block.coinbase.word
+          sp += 1
         case 0x42:  // TIMESTAMP
-          s[sp] = UInt256(block.timestamp); sp += 1
+          s[sp] = UInt256(block.timestamp)
+          sp += 1
         case 0x43:  // NUMBER
-          s[sp] = UInt256(block.number); sp += 1
+          s[sp] = UInt256(block.number)
+          sp += 1
         case 0x44:  // DIFFICULTY / PREVRANDAO
-          s[sp] = fork >= .paris ? block.prevRandao.word : block.difficulty; sp += 1
+          s[sp] = fork >= .paris ? block.prevRandao.word : block.difficulty
+          sp += 1
         case 0x45:  // GASLIMIT
-          s[sp] = UInt256(block.gasLimit); sp += 1
+          s[sp] = UInt256(block.gasLimit)
+          sp += 1
         case 0x46:  // CHAINID
-          s[sp] = UInt256(block.chainId); sp += 1
+          s[sp] = UInt256(block.chainId)
+          sp += 1
         case 0x47:  // SELFBALANCE
-          s[sp] = state.balance(message.target); sp += 1
+          s[sp] = state.balance(message.target)
+          sp += 1
         case 0x48:  // BASEFEE
-          s[sp] = block.baseFee; sp += 1
+          s[sp] = block.baseFee
+          sp += 1
         case 0x49:  // BLOBHASH
           let index = s[sp - 1]
           if index.fitsInUInt64 && index.w0 < UInt64(transaction.blobVersionedHashes.count) {
@@ -230,7 +274,8 @@ extension EVM {
             s[sp - 1] = .zero
           }
         case 0x4a:  // BLOBBASEFEE
-          s[sp] = block.blobBaseFee; sp += 1
+          s[sp] = block.blobBaseFee
+          sp += 1
 
         case 0x50:  // POP
           sp -= 1
@@ -276,11 +321,14 @@ extension EVM {
             continue
           }
         case 0x58:  // PC
-          s[sp] = UInt256(UInt64(pc)); sp += 1
+          s[sp] = UInt256(UInt64(pc))
+          sp += 1
         case 0x59:  // MSIZE
-          s[sp] = UInt256(UInt64(frame.memory.size)); sp += 1
+          s[sp] = UInt256(UInt64(frame.memory.size))
+          sp += 1
         case 0x5a:  // GAS
-          s[sp] = UInt256(UInt64(frame.gas)); sp += 1
+          s[sp] = UInt256(UInt64(frame.gas))
+          sp += 1
         case 0x5b:  // JUMPDEST
           break
         case 0x5c:  // TLOAD
@@ -303,17 +351,20 @@ extension EVM {
             guard frame.expandMemory(end: Int(max(source.w0, destination.w0) + size.w0)) else {
               return fail(.outOfGas)
             }
-            frame.memory.copyWithin(destination: Int(destination.w0), source: Int(source.w0), count: Int(size.w0))
+            frame.memory.copyWithin(
+              destination: Int(destination.w0), source: Int(source.w0), count: Int(size.w0))
           }
         case 0x5f:  // PUSH0
-          s[sp] = .zero; sp += 1
+          s[sp] = .zero
+          sp += 1
         case 0x60...0x7f:  // PUSH1…PUSH32 (the code is padded, so no bounds check)
           let n = op - 0x5f
           s[sp] = UInt256(bigEndian: UnsafeBufferPointer(start: c + pc + 1, count: n))
           sp += 1
           pc += n
         case 0x80...0x8f:  // DUP1…DUP16
-          s[sp] = s[sp - (op - 0x7f)]; sp += 1
+          s[sp] = s[sp - (op - 0x7f)]
+          sp += 1
         case 0x90...0x9f:  // SWAP1…SWAP16
           let other = sp - 1 - (op - 0x8f)
           let top = s[sp - 1]

@@ -1,4 +1,5 @@
 import EVMPrimitives
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -25,7 +26,8 @@ public final class EVM<View: StateView> {
   public private(set) var calledPendingPrecompile = false
   @usableFromInline var frames: [(frame: Frame, checkpoint: JournaledState<View>.Checkpoint)] = []
 
-  public init(state: JournaledState<View>, block: BlockEnvironment, transaction: TransactionContext) {
+  public init(state: JournaledState<View>, block: BlockEnvironment, transaction: TransactionContext)
+  {
     self.state = state
     self.block = block
     self.transaction = transaction
@@ -83,7 +85,8 @@ public final class EVM<View: StateView> {
       state.debit(message.caller, message.value)
       state.credit(message.target, message.value)
     }
-    if !message.kind.isCreate, let precompile = Precompiles.lookup(message.codeAddress, fork: fork) {
+    if !message.kind.isCreate, let precompile = Precompiles.lookup(message.codeAddress, fork: fork)
+    {
       if !precompile.isImplemented { calledPendingPrecompile = true }
       var result = precompile.run(message.input, message.gas, fork)
       if !result.status.isSuccess {
@@ -125,7 +128,11 @@ public final class EVM<View: StateView> {
       }
       if status.isSuccess {
         state.setCode(message.target, BytecodeCache.shared.bytecode(for: output))
-        return (MessageResult(status: .success, gasLeft: gasLeft, output: [], createdAddress: message.target), message.kind)
+        return (
+          MessageResult(
+            status: .success, gasLeft: gasLeft, output: [], createdAddress: message.target),
+          message.kind
+        )
       }
     }
     switch status {
@@ -151,7 +158,8 @@ public final class EVM<View: StateView> {
       let count = min(parent.returnSize, result.output.count)
       if count > 0 {
         result.output.withUnsafeBytes { source in
-          (parent.memory.buffer + parent.returnOffset).copyMemory(from: source.baseAddress!, byteCount: count)
+          (parent.memory.buffer + parent.returnOffset).copyMemory(
+            from: source.baseAddress!, byteCount: count)
         }
       }
     }
@@ -160,7 +168,7 @@ public final class EVM<View: StateView> {
   // MARK: - Account access (EIP-2929)
 
   /// The access cost of an account from Berlin on (warm 100, cold 2600).
-  
+
   func accessCost(_ address: Address) -> Int64 {
     state.warmAccount(address) ? 2600 : 100
   }

@@ -32,7 +32,7 @@ public final class Frame {
   }
 
   /// Pushes a result onto the stack (the caller knows there is room).
-  
+
   func push(_ value: UInt256) {
     stack[stackCount] = value
     stackCount += 1
@@ -40,7 +40,7 @@ public final class Frame {
 
   /// Charges memory expansion so that `[offset, offset+size)` is addressable;
   /// false when out of gas. A zero size never expands.
-  
+
   func expandMemory(_ offset: UInt256, _ size: UInt256) -> Bool {
     if size.isZero { return true }
     guard offset.w1 | offset.w2 | offset.w3 == 0, size.w1 | size.w2 | size.w3 == 0,
@@ -50,12 +50,13 @@ public final class Frame {
   }
 
   /// Memory expansion to `end` bytes.
-  
+
   func expandMemory(end: Int) -> Bool {
     if end <= memory.size { return true }
     let newWords = Int64((end + 31) / 32)
     let oldWords = Int64(memory.size / 32)
-    let cost = (newWords * 3 + newWords * newWords / 512) - (oldWords * 3 + oldWords * oldWords / 512)
+    let cost =
+      (newWords * 3 + newWords * newWords / 512) - (oldWords * 3 + oldWords * oldWords / 512)
     gas -= cost
     if gas < 0 { return false }
     memory.grow(to: Int(newWords) * 32)

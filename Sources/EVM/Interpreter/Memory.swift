@@ -8,7 +8,6 @@ public struct Memory {
   /// Size in bytes (a multiple of 32).
   public private(set) var size: Int
 
-  
   init() {
     capacity = 4096
     buffer = .allocate(byteCount: capacity, alignment: 16)
@@ -18,7 +17,7 @@ public struct Memory {
   func deallocate() { buffer.deallocate() }
 
   /// Grows to `newSize` bytes (a multiple of 32), zero-filling.
-  
+
   mutating func grow(to newSize: Int) {
     if newSize <= size { return }
     if newSize > capacity {
@@ -34,17 +33,16 @@ public struct Memory {
     size = newSize
   }
 
-  
   func loadWord(_ offset: Int) -> UInt256 { UInt256(bigEndianPointer: buffer + offset) }
 
-  
   func storeWord(_ offset: Int, _ value: UInt256) { value.storeBigEndian(to: buffer + offset) }
 
-  
-  func storeByte(_ offset: Int, _ value: UInt8) { buffer.storeBytes(of: value, toByteOffset: offset, as: UInt8.self) }
+  func storeByte(_ offset: Int, _ value: UInt8) {
+    buffer.storeBytes(of: value, toByteOffset: offset, as: UInt8.self)
+  }
 
   /// Copies `count` bytes out (the range is inside `size`).
-  
+
   func bytes(_ offset: Int, _ count: Int) -> [UInt8] {
     if count == 0 { return [] }
     return [UInt8](UnsafeRawBufferPointer(start: buffer + offset, count: count))
@@ -52,7 +50,7 @@ public struct Memory {
 
   /// Writes `count` bytes at `offset`, taking `source[sourceOffset...]` and
   /// zero-filling past the end of `source` (CALLDATACOPY, CODECOPY semantics).
-  
+
   func write<C: Collection>(_ offset: Int, _ count: Int, from source: C, sourceOffset: UInt256)
   where C.Element == UInt8, C.Index == Int {
     if count == 0 { return }
@@ -76,12 +74,13 @@ public struct Memory {
       }
     }
     if available < count {
-      (buffer + offset + available).initializeMemory(as: UInt8.self, repeating: 0, count: count - available)
+      (buffer + offset + available).initializeMemory(
+        as: UInt8.self, repeating: 0, count: count - available)
     }
   }
 
   /// MCOPY: overlapping copy inside memory.
-  
+
   func copyWithin(destination: Int, source: Int, count: Int) {
     if count == 0 { return }
     (buffer + destination).copyMemory(from: buffer + source, byteCount: count)  // memmove semantics

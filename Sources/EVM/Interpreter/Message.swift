@@ -71,7 +71,9 @@ public struct MessageResult {
   /// The new contract's address for a successful creation.
   public var createdAddress: Address?
 
-  public init(status: ExecutionStatus, gasLeft: Int64, output: [UInt8], createdAddress: Address? = nil) {
+  public init(
+    status: ExecutionStatus, gasLeft: Int64, output: [UInt8], createdAddress: Address? = nil
+  ) {
     self.status = status
     self.gasLeft = gasLeft
     self.output = output

@@ -90,7 +90,9 @@ public enum Precompiles {
 
   /// Charges `cost` from `gas`, then runs `body`.
   static func charge(_ gas: Int64, _ cost: Int64, _ body: () -> [UInt8]) -> MessageResult {
-    guard cost <= gas else { return MessageResult(status: .failure(.outOfGas), gasLeft: 0, output: []) }
+    guard cost <= gas else {
+      return MessageResult(status: .failure(.outOfGas), gasLeft: 0, output: [])
+    }
     return MessageResult(status: .success, gasLeft: gas - cost, output: body())
   }
 
@@ -104,7 +106,8 @@ public enum Precompiles {
       let r = UInt256(bigEndian: padded[64..<96])
       let s = UInt256(bigEndian: padded[96..<128])
       guard v == UInt256(27) || v == UInt256(28) else { return [] }
-      guard let signer = Secp256k1.recoverAddress(hash: hash, r: r, s: s, recoveryId: Int(v.w0 - 27))
+      guard
+        let signer = Secp256k1.recoverAddress(hash: hash, r: r, s: s, recoveryId: Int(v.w0 - 27))
       else { return [] }
       return [UInt8](repeating: 0, count: 12) + signer.bytes
     }

@@ -9,7 +9,8 @@ public struct AccountInfo: Equatable, Sendable {
   public var codeHash: Bytes32
 
   @inlinable
-  public init(balance: UInt256 = .zero, nonce: UInt64 = 0, codeHash: Bytes32 = Keccak256.emptyHash) {
+  public init(balance: UInt256 = .zero, nonce: UInt64 = 0, codeHash: Bytes32 = Keccak256.emptyHash)
+  {
     self.balance = balance
     self.nonce = nonce
     self.codeHash = codeHash

@@ -82,7 +82,6 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Checkpoints
 
-  
   public func checkpoint() -> Checkpoint {
     Checkpoint(journalLength: journal.count, logCount: logs.count, refund: refund)
   }
@@ -121,13 +120,15 @@ public final class JournaledState<View: StateView> {
   // MARK: Accounts
 
   /// Loads the account from the view if needed; returns its current entry.
-  
+
   func load(_ address: Address) -> Entry {
     if let entry = accounts[address], entry.loaded { return entry }
     let info = view.account(address)
-    var entry = accounts[address] ?? Entry(
-      info: AccountInfo(), exists: false, loaded: false, warm: false, code: nil, created: false,
-      selfDestructed: false, touched: false, dirty: false, codeChanged: false)
+    var entry =
+      accounts[address]
+      ?? Entry(
+        info: AccountInfo(), exists: false, loaded: false, warm: false, code: nil, created: false,
+        selfDestructed: false, touched: false, dirty: false, codeChanged: false)
     entry.info = info ?? AccountInfo()
     entry.exists = info != nil
     entry.loaded = true
@@ -146,7 +147,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// Marks the address warm; returns whether it was cold before (EIP-2929).
-  
+
   public func warmAccount(_ address: Address) -> Bool {
     if let entry = accounts[address] {
       if entry.warm { return false }
@@ -182,31 +183,27 @@ public final class JournaledState<View: StateView> {
     }
   }
 
-  
   public func isWarm(_ address: Address) -> Bool { accounts[address]?.warm ?? false }
 
   /// The account's fields (zero fields when it does not exist).
-  
+
   public func info(_ address: Address) -> AccountInfo { load(address).info }
 
-  
   public func exists(_ address: Address) -> Bool { load(address).exists }
 
   /// EIP-161 "dead": absent, or present and empty.
-  
+
   public func isDead(_ address: Address) -> Bool {
     let entry = load(address)
     return !entry.exists || entry.info.isEmpty
   }
 
-  
   public func balance(_ address: Address) -> UInt256 { load(address).info.balance }
 
-  
   public func nonce(_ address: Address) -> UInt64 { load(address).info.nonce }
 
   /// The account's analysed code (empty for absent accounts).
-  
+
   public func code(_ address: Address) -> Bytecode {
     guard let entry = accounts[address], entry.loaded else {
       // Not read yet: fetch by code hash alone, so that Block-STM records a
@@ -225,7 +222,6 @@ public final class JournaledState<View: StateView> {
     return code
   }
 
-  
   public func codeHash(_ address: Address) -> Bytes32 { load(address).info.codeHash }
 
   /// True when the account has code or a non-zero nonce, or non-empty storage
@@ -238,7 +234,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// Applies `change` to the account's entry, journaling the old entry.
-  
+
   func modify(_ address: Address, _ change: (inout Entry) -> Void) {
     let old = load(address)
     journal.append(.accountChanged(address, old))
@@ -337,7 +333,6 @@ public final class JournaledState<View: StateView> {
     }
   }
 
-  
   public func isCreatedInTransaction(_ address: Address) -> Bool {
     accounts[address]?.created ?? false
   }
@@ -346,7 +341,6 @@ public final class JournaledState<View: StateView> {
     modify(address) { $0.selfDestructed = true }
   }
 
-  
   public func isSelfDestructed(_ address: Address) -> Bool {
     accounts[address]?.selfDestructed ?? false
   }
@@ -358,7 +352,6 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Storage
 
-  
   func loadSlot(_ key: SlotKey) -> Slot {
     if let slot = slots[key], slot.loaded { return slot }
     let value: UInt256
@@ -374,7 +367,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// SLOAD: the current value and whether the slot was cold (and is now warm).
-  
+
   public func sload(_ address: Address, _ key: UInt256) -> (value: UInt256, wasCold: Bool) {
     let slotKey = SlotKey(address, key)
     let slot = loadSlot(slotKey)
@@ -387,7 +380,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// SSTORE's inputs: (original, current, wasCold); warms the slot.
-  
+
   public func storageForWrite(_ address: Address, _ key: UInt256) -> (
     original: UInt256, current: UInt256, wasCold: Bool
   ) {
@@ -407,7 +400,7 @@ public final class JournaledState<View: StateView> {
   }
 
   /// Writes a slot (the caller has loaded it through `storageForWrite`).
-  
+
   public func sstore(_ address: Address, _ key: UInt256, _ value: UInt256) {
     let slotKey = SlotKey(address, key)
     let old = loadSlot(slotKey).current
@@ -418,12 +411,10 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Transient storage (EIP-1153)
 
-  
   public func tload(_ address: Address, _ key: UInt256) -> UInt256 {
     transient[SlotKey(address, key)] ?? .zero
   }
 
-  
   public func tstore(_ address: Address, _ key: UInt256, _ value: UInt256) {
     let slotKey = SlotKey(address, key)
     let old = transient[slotKey] ?? .zero
