@@ -1,6 +1,6 @@
 import BlockSTM
+import EVMPrimitives
 import Dispatch
-import Synchronization
 import Testing
 
 /// The scheduler alone, driven by a synthetic workload with random aborts,
@@ -9,10 +9,11 @@ import Testing
 /// incarnation) may run twice, and the block must finish (no lost task, no
 /// early "done" while work remains).
 @Suite struct SchedulerTests {
+  /// Shared by the workers; `Locked` (pthread) so ThreadSanitizer sees the locking.
   final class Log: Sendable {
-    let executions = Mutex<[Int: Int]>([:])  // (tx << 16 | incarnation) → count
-    let lastExecuted = Mutex<[Int: Int]>([:])  // tx → highest incarnation executed
-    let validatedAfterLastExecution = Mutex<Set<Int>>([])
+    let executions = Locked<[Int: Int]>([:])  // (tx << 16 | incarnation) → count
+    let lastExecuted = Locked<[Int: Int]>([:])  // tx → highest incarnation executed
+    let validatedAfterLastExecution = Locked<Set<Int>>([])
   }
 
   /// A tiny deterministic generator per worker.
