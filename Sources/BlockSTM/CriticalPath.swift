@@ -62,7 +62,7 @@ public enum CriticalPath {
     for (index, item) in block.transactions.enumerated() {
       var view = RecordingView(state: working)
       let start = clock.now
-      let lazy = isPlainTransfer(item, view: &view, fork: env.fork)
+      let lazy = ParallelExecutor.isPlainTransfer(item, view: &view, fork: env.fork)
       let outcome: TransactionOutcome
       do {
         outcome = try TransactionProcessor.execute(
@@ -79,17 +79,6 @@ public enum CriticalPath {
           seconds: Double(s) + Double(atto) / 1e18))
     }
     return profiles
-  }
-
-  static func isPlainTransfer(_ item: BlockTransaction, view: inout RecordingView, fork: Fork)
-    -> Bool
-  {
-    let tx = item.transaction
-    guard let to = tx.to, tx.type != .setCode, tx.type != .blob, to != item.sender else {
-      return false
-    }
-    if Precompiles.lookup(to, fork: fork) != nil { return false }
-    return view.codeHash(to) == Keccak256.emptyHash
   }
 
   /// (total work, critical path length) in seconds.

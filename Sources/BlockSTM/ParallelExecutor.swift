@@ -296,7 +296,9 @@ public enum ParallelExecutor {
   /// A plain value transfer to an account without code (and not a
   /// precompile): its sender can be handled lazily. Reads only the
   /// recipient's code hash, which is recorded for validation.
-  static func isPlainTransfer(_ item: BlockTransaction, view: inout MultiVersionView, fork: Fork)
+  static func isPlainTransfer<View: StateView>(
+    _ item: BlockTransaction, view: inout View, fork: Fork
+  )
     -> Bool
   {
     let tx = item.transaction

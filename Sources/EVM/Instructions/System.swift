@@ -33,11 +33,9 @@ extension EVM {
     frame.stackCount = sp
 
     // Memory for input and output (one expansion to the larger end).
-    let gasBeforeMemory = frame.gas
     guard frame.expandMemory(inOffset, inSize), frame.expandMemory(outOffset, outSize) else {
       return .halt(.outOfGas)
     }
-    _ = gasBeforeMemory
 
     var extra: Int64 = 0
     var codeAddress = to

@@ -345,11 +345,6 @@ public final class JournaledState<View: StateView> {
     accounts[address]?.selfDestructed ?? false
   }
 
-  /// Destroys the account immediately (balance to zero; pre-Cancun and
-  /// same-transaction SELFDESTRUCT are finalised at the end of the
-  /// transaction, this is for the zero-balance step of self-destruct to self).
-  public func clearBalance(_ address: Address) { setBalance(address, .zero) }
-
   // MARK: Storage
 
   func loadSlot(_ key: SlotKey) -> Slot {
