@@ -26,27 +26,26 @@ public enum MemoryLocation: Hashable, Sendable {
   }
 
   /// One combine of the location's 64-bit mix.
-  public func hash(into hasher: inout Hasher) { hasher.combine(shardHash) }
+  public func hash(into hasher: inout Hasher) { hasher.combine(flatHash) }
 
-  /// A cheap 64-bit mix of the location, used to pick a shard.
+  /// A cheap, seeded 64-bit mix of the location: its low bits pick a shard of
+  /// the multi-version memory, its high bits the bucket inside the shard.
   @inlinable
-  var shardHash: UInt64 {
-    func mix(_ x: UInt64) -> UInt64 {
-      var z = x &+ 0x9E37_79B9_7F4A_7C15
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+  public var flatHash: UInt64 {
     switch self {
-    case .basic(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 1)
-    case .code(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 2)
+    case .basic(let a): return a.flatHash ^ 0x1
+    case .code(let a): return FlatHash.combine(a.flatHash, 2)
     case .storage(let a, let k):
-      return mix(a.high ^ a.middle ^ UInt64(a.low) ^ k.w0 ^ k.w1 ^ k.w2 ^ k.w3)
-    case .storageEpoch(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 3)
-    case .storageWritten(let a): return mix(a.high ^ a.middle ^ UInt64(a.low) ^ 4)
+      return FlatHash.combine(
+        FlatHash.combine(FlatHash.combine(k.w0 ^ FlatHash.seed ^ a.high, k.w1 ^ a.middle), k.w2 ^ UInt64(a.low)),
+        k.w3)
+    case .storageEpoch(let a): return FlatHash.combine(a.flatHash, 3)
+    case .storageWritten(let a): return FlatHash.combine(a.flatHash, 4)
     }
   }
 }
+
+extension MemoryLocation: FlatHashable {}
 
 /// What a transaction wrote to a location.
 public enum WrittenValue: Sendable {
@@ -69,4 +68,5 @@ public enum WrittenValue: Sendable {
 /// Debug switch: `PEVM_STM_TRACE=1` prints Block-STM waits and aborts to standard error.
 enum STMTrace {
   static let enabled: Bool = getenv("PEVM_STM_TRACE") != nil
+  static let phases: Bool = getenv("PEVM_STM_PHASES") != nil
 }

@@ -15,8 +15,10 @@ import Synchronization
 /// - Readers: any worker executing or validating a transaction `j` reads the
 ///   highest entry below `j` (`versions(below:)`).
 /// - Ordering: every location's version list lives in one of `shardCount`
-///   shards, each a `Mutex`; a record or a read holds the shard's lock, so a
-///   reader sees either the whole old or the whole new entry of a location.
+///   shards (chosen by the low bits of the location's hash), each a
+///   `FlatDictionary` behind a pthread lock (`Locked`); a record or a read
+///   holds the shard's lock, so a reader sees either the whole old or the
+///   whole new entry of a location.
 ///   The scheduler's atomics order records before the validations that read them.
 public final class MultiVersionMemory: Sendable {
   /// One written version.
@@ -28,12 +30,12 @@ public final class MultiVersionMemory: Sendable {
   }
 
   static let shardCount = 64
-  private let shards: [Locked<[MemoryLocation: [Entry]]>]
+  private let shards: [Locked<FlatDictionary<MemoryLocation, [Entry]>>]
   /// The locations each transaction's latest incarnation wrote.
   private let lastWrites: [Locked<[MemoryLocation]>]
 
   public init(transactionCount: Int) {
-    var shards: [Locked<[MemoryLocation: [Entry]]>] = []
+    var shards: [Locked<FlatDictionary<MemoryLocation, [Entry]>>] = []
     shards.reserveCapacity(Self.shardCount)
     for _ in 0..<Self.shardCount { shards.append(Locked([:])) }
     self.shards = shards
@@ -45,7 +47,7 @@ public final class MultiVersionMemory: Sendable {
 
   @inline(__always)
   private func shard(_ location: MemoryLocation) -> Int {
-    Int(truncatingIfNeeded: location.shardHash % UInt64(Self.shardCount))
+    Int(truncatingIfNeeded: location.flatHash & UInt64(Self.shardCount - 1))
   }
 
   /// Calls `body` with the entries of `location` written by transactions
@@ -89,25 +91,49 @@ public final class MultiVersionMemory: Sendable {
     transaction: Int, incarnation: Int, writes: [(MemoryLocation, WrittenValue)]
   ) -> Bool {
     let previous = lastWrites[transaction].withLock { $0 }
-    let previousSet = Set(previous)
-    var newSet = Set<MemoryLocation>()
-    newSet.reserveCapacity(writes.count)
+    let newLocations = writes.map(\.0)
+    let wasWritten = LocationSet(previous)
     var wroteNewLocation = false
     for (location, value) in writes {
-      newSet.insert(location)
-      if !previousSet.contains(location) { wroteNewLocation = true }
+      if !wroteNewLocation && !wasWritten.contains(location) { wroteNewLocation = true }
       let entry = Entry(transaction: transaction, incarnation: incarnation, value: value)
       shards[shard(location)].withLock { map in
         Self.upsert(&map[location, default: []], entry)
       }
     }
-    for location in previous where !newSet.contains(location) {
-      shards[shard(location)].withLock { map in
-        map[location]?.removeAll { $0.transaction == transaction }
+    if !previous.isEmpty {
+      let isWritten = LocationSet(newLocations)
+      for location in previous where !isWritten.contains(location) {
+        shards[shard(location)].withLock { map in
+          map[location]?.removeAll { $0.transaction == transaction }
+        }
       }
     }
-    lastWrites[transaction].withLock { $0 = writes.map(\.0) }
+    lastWrites[transaction].withLock { $0 = newLocations }
     return wroteNewLocation
+  }
+
+  /// Membership in a short list of locations: a linear scan for the usual
+  /// handful, a hash set for long lists.
+  struct LocationSet {
+    let list: [MemoryLocation]
+    let set: FlatDictionary<MemoryLocation, Bool>?
+
+    init(_ list: [MemoryLocation]) {
+      self.list = list
+      if list.count > 16 {
+        var set = FlatDictionary<MemoryLocation, Bool>(minimumCapacity: list.count)
+        for location in list { set[location] = true }
+        self.set = set
+      } else {
+        set = nil
+      }
+    }
+
+    func contains(_ location: MemoryLocation) -> Bool {
+      if let set { return set[location] != nil }
+      return list.contains(location)
+    }
   }
 
   /// Before execution starts: records an ESTIMATE of `transaction` at a

@@ -24,10 +24,6 @@ public struct ParallelStatistics: Sendable {
   public var dependencyWaits = 0
   /// Why the block ran sequentially, when it did.
   public var sequentialReason: String? = nil
-  /// Per transaction: the final incarnation's reads and writes (locations),
-  /// for the critical-path analysis.
-  public var readSets: [[MemoryLocation]] = []
-  public var writeSets: [[MemoryLocation]] = []
 
   public init() {}
 }
@@ -38,10 +34,19 @@ public struct ParallelStatistics: Sendable {
 /// execution: every transaction's final incarnation read exactly the values
 /// sequential execution would give it, and the diffs are applied in block order.
 ///
-/// Invariants: `results[i]` is written only by the worker executing
-/// transaction `i` (the scheduler gives each incarnation to one worker) and
-/// read by validators of `i` and, after the scheduler reports done, by the
-/// committing thread; its lock orders those accesses.
+/// Transactions are committed in block order while the others still run
+/// (a rolling commit): the lowest uncommitted transaction is final once it is
+/// executed and its reads are valid against the committed prefix, so the
+/// block-order checks and the state diffs overlap with execution.
+///
+/// Invariants: `results[i]` is written by the worker executing transaction
+/// `i` (the scheduler gives each incarnation to one worker), and its
+/// `validatedEpoch` by validators of `i`; it is read by validators and by the
+/// committer; its lock orders those accesses. The committed prefix
+/// (`Committer`) is touched only under its lock, by one worker at a time.
+/// `writeEpoch` is bumped (sequentially consistent) after each recorded write
+/// set: a validation that began at epoch `e` saw every write set recorded
+/// with an epoch at or below `e`.
 public enum ParallelExecutor {
   /// Blocks with fewer transactions than this run sequentially.
   public static let minimumTransactions = 4
@@ -59,7 +64,12 @@ public enum ParallelExecutor {
     var incarnation: Int
     var reads: [(MemoryLocation, ObservedValue)]
     var outcome: Result<TransactionOutcome, InvalidTransaction>
-    var writes: [MemoryLocation]
+    /// The value of the executor's write counter just after this
+    /// incarnation's writes were recorded.
+    var writeEpoch: Int
+    /// The write counter at the start of the latest successful validation of
+    /// this incarnation (-1: none yet).
+    var validatedEpoch = -1
   }
 
   /// Executes `block` on `state` with `workers` threads. Falls back to the
@@ -68,11 +78,14 @@ public enum ParallelExecutor {
   public static func execute(
     _ block: Block, state: inout InMemoryState, workers: Int
   ) throws(BlockError) -> (BlockResult, ParallelStatistics) {
+    let t0 = DispatchTime.now().uptimeNanoseconds
     var working = state
     try BlockExecutor.preExecution(block, state: &working)
+    let t1 = DispatchTime.now().uptimeNanoseconds
     let env = block.environment
     let (outcomes, statistics) = try executeTransactions(
       block.transactions, environment: env, state: &working, workers: workers)
+    let t2 = DispatchTime.now().uptimeNanoseconds
     var receipts: [Receipt] = []
     receipts.reserveCapacity(outcomes.count)
     var gasUsed: UInt64 = 0
@@ -92,6 +105,10 @@ public enum ParallelExecutor {
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending)
+    let t3 = DispatchTime.now().uptimeNanoseconds
+    if STMTrace.phases {
+      EVMTrace.write("phases pre \((t1-t0)/1000) txs \((t2-t1)/1000) finish \((t3-t2)/1000) us\n")
+    }
     return (result, statistics)
   }
 
@@ -141,6 +158,23 @@ public enum ParallelExecutor {
     let results = (0..<transactions.count).map { _ in Locked<IncarnationResult?>(nil) }
     let counters = Counters()
     let delay = debugDelay
+    /// Bumped after every recorded write set (see `IncarnationResult.writeEpoch`).
+    let writeEpoch = Atomic<Int>(0)
+    let committer = Locked(Committer(state: state, count: transactions.count))
+    /// Set when every transaction is committed, or the block failed.
+    let finished = Atomic<Bool>(false)
+
+    /// Whether every recorded read of `index` still resolves to what it saw.
+    @Sendable func readsAreValid(_ reads: [(MemoryLocation, ObservedValue)], _ index: Int) -> Bool {
+      for (location, observed) in reads {
+        guard case .value(let now) = resolver.resolve(location, below: index), now == observed
+        else {
+          if STMTrace.enabled { EVMTrace.write("abort \(index) at \(location)\n") }
+          return false
+        }
+      }
+      return true
+    }
 
     /// Runs one incarnation; returns the follow-up task.
     @Sendable func execute(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
@@ -160,6 +194,7 @@ public enum ParallelExecutor {
         delay?()
         if view.unsupported {
           counters.unsupported.store(true, ordering: .sequentiallyConsistent)
+          finished.store(true, ordering: .sequentiallyConsistent)
           return nil
         }
         if let blocker = view.blockedBy {
@@ -168,11 +203,12 @@ public enum ParallelExecutor {
           continue  // the blocker finished meanwhile: run again now
         }
         let writes = (try? outcome.get()).map { writeSet(of: $0.changes) } ?? []
+        let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
+        let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
         results[index].withLock {
           $0 = IncarnationResult(
-            incarnation: incarnation, reads: view.reads, outcome: outcome, writes: writes.map(\.0))
+            incarnation: incarnation, reads: view.reads, outcome: outcome, writeEpoch: epoch)
         }
-        let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
         delay?()
         return scheduler.finishExecution(
           index, incarnation: incarnation, wroteNewLocation: wroteNew)
@@ -182,23 +218,62 @@ public enum ParallelExecutor {
     /// Validates one incarnation; returns the follow-up task.
     @Sendable func validate(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
       counters.validations.add(1, ordering: .relaxed)
+      let startEpoch = writeEpoch.load(ordering: .sequentiallyConsistent)
       let reads = results[index].withLock { $0?.reads } ?? []
-      var valid = true
-      for (location, observed) in reads {
-        guard case .value(let now) = resolver.resolve(location, below: index), now == observed
-        else {
-          valid = false
-          if STMTrace.enabled { EVMTrace.write("abort \(index) at \(location)\n") }
-          break
+      let valid = readsAreValid(reads, index)
+      delay?()
+      if valid {
+        results[index].withLock { result in
+          if result?.incarnation == incarnation {
+            result!.validatedEpoch = max(result!.validatedEpoch, startEpoch)
+          }
         }
       }
-      delay?()
       let aborted = !valid && scheduler.tryValidationAbort(index, incarnation: incarnation)
       if aborted {
         counters.aborts.add(1, ordering: .relaxed)
         memory.markEstimates(transaction: index)
       }
       return scheduler.finishValidation(index, aborted: aborted)
+    }
+
+    /// Commits transactions in block order while the lowest uncommitted one
+    /// is executed and its reads are final (taken by whichever worker finds
+    /// the committer free). Returns a re-execution task when the lowest
+    /// transaction had to be aborted.
+    @Sendable func commitReady() -> Scheduler.Task? {
+      let task: Scheduler.Task?? = committer.withLockIfAvailable { c -> Scheduler.Task? in
+        while c.next < transactions.count {
+          let index = c.next
+          guard let incarnation = scheduler.executedIncarnation(index),
+            let result = results[index].withLock({ $0 }), result.incarnation == incarnation
+          else { return nil }
+          // Every transaction below is committed: its last writes are final.
+          // A validation that started after them all is conclusive; else
+          // validate now, against the final prefix.
+          if result.validatedEpoch < c.maxWriteEpoch {
+            counters.validations.add(1, ordering: .relaxed)
+            if !readsAreValid(result.reads, index) {
+              guard scheduler.tryValidationAbort(index, incarnation: incarnation) else { return nil }
+              counters.aborts.add(1, ordering: .relaxed)
+              memory.markEstimates(transaction: index)
+              return scheduler.finishAbortAtCommit(index)
+            }
+          }
+          guard scheduler.tryCommit(index, incarnation: incarnation) else { return nil }
+          c.maxWriteEpoch = max(c.maxWriteEpoch, result.writeEpoch)
+          do throws(BlockError) {
+            try c.commit(result.outcome, of: transactions[index], index: index, env: env)
+          } catch {
+            c.error = error
+            finished.store(true, ordering: .sequentiallyConsistent)
+            return nil
+          }
+        }
+        finished.store(true, ordering: .sequentiallyConsistent)
+        return nil
+      }
+      return task ?? nil
     }
 
     // Each transaction will write its sender's account: mark that as an
@@ -211,13 +286,12 @@ public enum ParallelExecutor {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       var task: Scheduler.Task? = nil
       var idle = 0
-      while !scheduler.isDone {
-        if counters.unsupported.load(ordering: .relaxed) { return }
+      while !finished.load(ordering: .sequentiallyConsistent) {
         switch task {
         case .execute(let index, let incarnation)?: task = execute(index, incarnation)
         case .validate(let index, let incarnation)?: task = validate(index, incarnation)
         case nil:
-          task = scheduler.nextTask()
+          task = commitReady() ?? scheduler.nextTask()
           if task == nil {
             // Nothing to do until another worker finishes: yield the core.
             idle += 1
@@ -241,25 +315,45 @@ public enum ParallelExecutor {
       result.1.executions = executions
       return result
     }
+    let committed = committer.withLock { $0 }
+    if let error = committed.error { throw error }
+    precondition(
+      committed.next == transactions.count,
+      "Block-STM finished without committing every transaction")
+    state = committed.state
+    return (committed.outcomes, statistics)
+  }
 
-    // Commit in block order: the same diffs sequential execution applies.
+  /// The committed prefix of the block: the state after it and its
+  /// outcomes. Guarded by a lock; one worker at a time extends it.
+  struct Committer {
+    var state: InMemoryState
+    /// The lowest uncommitted transaction.
+    var next = 0
+    /// The highest `writeEpoch` of the committed transactions.
+    var maxWriteEpoch = 0
     var outcomes: [TransactionOutcome] = []
-    outcomes.reserveCapacity(transactions.count)
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
-    for (index, item) in transactions.enumerated() {
-      guard let final = results[index].withLock({ $0 }) else {
-        fatalError("Block-STM finished without a result for transaction \(index)")
-      }
-      statistics.readSets.append(final.reads.map(\.0))
-      statistics.writeSets.append(final.writes)
+    var error: BlockError? = nil
+
+    init(state: InMemoryState, count: Int) {
+      self.state = state
+      outcomes.reserveCapacity(count)
+    }
+
+    /// The block-order checks (a lazy sender's nonce and balance, block gas
+    /// and blob gas limits), then the diff.
+    mutating func commit(
+      _ result: Result<TransactionOutcome, InvalidTransaction>, of item: BlockTransaction,
+      index: Int, env: BlockEnvironment
+    ) throws(BlockError) {
       let outcome: TransactionOutcome
-      switch final.outcome {
+      switch result {
       case .failure(let error):
         throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
       case .success(let value): outcome = value
       }
-      // A lazy sender's nonce and balance are checked here, in block order.
       if let check = outcome.deferredSenderCheck {
         let account = state.account(item.sender) ?? AccountInfo()
         if account.nonce != check.nonce {
@@ -272,7 +366,6 @@ public enum ParallelExecutor {
             index: index, hash: item.transaction.hash, reason: .insufficientBalance)
         }
       }
-      // The block gas checks need the running totals, so they run here.
       let available = env.gasLimit &- gasUsed
       if item.transaction.gasLimit > available {
         throw .invalidTransaction(
@@ -288,9 +381,9 @@ public enum ParallelExecutor {
       state.apply(outcome.changes)
       gasUsed += outcome.gasUsed
       blobGasUsed += outcome.blobGasUsed
+      next += 1
       outcomes.append(outcome)
     }
-    return (outcomes, statistics)
   }
 
   /// A plain value transfer to an account without code (and not a

@@ -18,12 +18,14 @@ import Synchronization
 ///   executing → executed (`finishExecution`), executed → aborting
 ///   (`tryValidationAbort`), aborting → ready with incarnation + 1
 ///   (`setReady`), executing → aborting (`addDependency`, while waiting on a
-///   lower transaction's ESTIMATE).
+///   lower transaction's ESTIMATE), executed → committed (`tryCommit`, by the
+///   executor's committer, in block order; final: a committed incarnation is
+///   never aborted).
 /// - `TransactionCell.dependents` is guarded by its own lock; `addDependency`
 ///   checks the blocker's status under that lock, and `finishExecution` sets
 ///   executed before it takes the lock, so no dependent is ever lost.
 public final class Scheduler: Sendable {
-  public enum Status: Sendable { case readyToExecute, executing, executed, aborting }
+  public enum Status: Sendable { case readyToExecute, executing, executed, aborting, committed }
 
   /// A task handed to a worker.
   public enum Task: Sendable, Equatable {
@@ -132,7 +134,8 @@ public final class Scheduler: Sendable {
   /// (the caller re-executes at once).
   public func addDependency(_ transaction: Int, blocking: Int) -> Bool {
     let added: Bool = cells[blocking].dependents.withLock { dependents in
-      if cells[blocking].status.withLock({ $0.status }) == .executed { return false }
+      let status = cells[blocking].status.withLock { $0.status }
+      if status == .executed || status == .committed { return false }
       cells[transaction].status.withLock { $0.status = .aborting }
       dependents.append(transaction)
       return true
@@ -178,6 +181,31 @@ public final class Scheduler: Sendable {
       state.status = .aborting
       return true
     }
+  }
+
+  /// The incarnation of `transaction` when it is executed (not committed,
+  /// not being re-executed), else `nil`.
+  public func executedIncarnation(_ transaction: Int) -> Int? {
+    cells[transaction].status.withLock { $0.status == .executed ? $0.incarnation : nil }
+  }
+
+  /// Makes (`transaction`, `incarnation`) final, if it is still the
+  /// executed incarnation. The caller has checked that its reads are those
+  /// of the committed prefix below it.
+  public func tryCommit(_ transaction: Int, incarnation: Int) -> Bool {
+    cells[transaction].status.withLock { state in
+      guard state.incarnation == incarnation, state.status == .executed else { return false }
+      state.status = .committed
+      return true
+    }
+  }
+
+  /// After `tryValidationAbort` succeeded outside a validation task (at
+  /// commit): schedules the re-execution like a failed validation; returns
+  /// it when it can start now.
+  public func finishAbortAtCommit(_ transaction: Int) -> Task? {
+    activeTasks.add(1, ordering: .sequentiallyConsistent)
+    return finishValidation(transaction, aborted: true)
   }
 
   /// A validation finished; after an abort, returns the re-execution task

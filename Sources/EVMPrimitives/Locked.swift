@@ -14,8 +14,8 @@
 ///
 /// Invariant: `value` is read and written only inside `withLock`.
 public final class Locked<Value>: @unchecked Sendable {
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-  private var value: Value
+  @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  @usableFromInline var value: Value
 
   public init(_ value: Value) {
     self.value = value
@@ -29,9 +29,20 @@ public final class Locked<Value>: @unchecked Sendable {
   }
 
   /// Runs `body` with exclusive access to the value.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
     pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return try body(&value)
+  }
+
+  /// Runs `body` with exclusive access when the lock is free right now;
+  /// `nil` (without waiting) when another thread holds it.
+  @inlinable @inline(__always)
+  public func withLockIfAvailable<Result>(_ body: (inout Value) throws -> Result) rethrows
+    -> Result?
+  {
+    guard pthread_mutex_trylock(mutex) == 0 else { return nil }
     defer { pthread_mutex_unlock(mutex) }
     return try body(&value)
   }

@@ -221,7 +221,7 @@ public enum TransactionProcessor {
     if fork >= .berlin {
       state.prewarmAccount(sender)
       if let to = tx.to { state.prewarmAccount(to) }
-      for address in Precompiles.addresses(fork) { state.prewarmAccount(address) }
+      state.precompilesWarm = true
       for entry in tx.accessList {
         state.prewarmAccount(entry.address)
         for key in entry.storageKeys { state.prewarmSlot(entry.address, key) }

@@ -84,7 +84,7 @@ public struct BlockFixture: Sendable {
     }
 
     // Pre-state.
-    var accounts: [Address: StoredAccount] = [:]
+    var accounts: FlatDictionary<Address, StoredAccount> = [:]
     guard let preJSON = json["pre"] as? [String: Any] else {
       throw FixtureError(file: file, field: "pre", reason: "missing or not an object")
     }
@@ -96,7 +96,7 @@ public struct BlockFixture: Sendable {
       }
       let code = try r.bytes(account["code"] ?? "0x", "pre.\(key).code")
       let bytecode = BytecodeCache.shared.bytecode(for: code)
-      var storage: [UInt256: UInt256] = [:]
+      var storage: FlatDictionary<UInt256, UInt256> = [:]
       if let storageJSON = account["storage"] as? [String: Any] {
         for (slot, value) in storageJSON {
           let v = try r.uint256(value, "pre.\(key).storage.\(slot)")

@@ -48,7 +48,7 @@ public struct BlockchainTest: Sendable {
 
   /// `accounts` as an in-memory world state.
   public static func state(_ accounts: [Address: StateTestAccount]) -> InMemoryState {
-    var stored: [Address: StoredAccount] = [:]
+    var stored: FlatDictionary<Address, StoredAccount> = [:]
     stored.reserveCapacity(accounts.count)
     for (address, account) in accounts {
       let code = account.code.isEmpty ? Bytecode.empty : Bytecode(account.code)

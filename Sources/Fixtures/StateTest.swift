@@ -35,7 +35,7 @@ public struct StateTest: Sendable {
   /// The pre-state as an in-memory world state, with the block hashes the
   /// environment makes visible to BLOCKHASH.
   public func preState() -> InMemoryState {
-    var accounts: [Address: StoredAccount] = [:]
+    var accounts: FlatDictionary<Address, StoredAccount> = [:]
     accounts.reserveCapacity(pre.count)
     for (address, account) in pre {
       let code = account.code.isEmpty ? Bytecode.empty : Bytecode(account.code)
@@ -118,12 +118,12 @@ public struct StateTestAccount: Sendable, Equatable {
   /// `code`.
   public var code: [UInt8]
   /// `storage`, non-zero slots only.
-  public var storage: [UInt256: UInt256]
+  public var storage: FlatDictionary<UInt256, UInt256>
 
   /// Creates an account.
   public init(
     balance: UInt256 = .zero, nonce: UInt64 = 0, code: [UInt8] = [],
-    storage: [UInt256: UInt256] = [:]
+    storage: FlatDictionary<UInt256, UInt256> = [:]
   ) {
     self.balance = balance
     self.nonce = nonce
@@ -420,7 +420,7 @@ struct JSONFieldReader {
 
   func account(_ value: Any, at field: String) throws(StateTestError) -> StateTestAccount {
     let account = try object(value, at: field)
-    var storage: [UInt256: UInt256] = [:]
+    var storage: FlatDictionary<UInt256, UInt256> = [:]
     let storageObject = try object(account["storage"] ?? [String: Any](), at: "\(field).storage")
     for (key, slotValue) in storageObject {
       guard let slot = UInt256(hexOrDecimal: key) else {

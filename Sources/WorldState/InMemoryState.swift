@@ -6,9 +6,11 @@ public struct StoredAccount: Sendable {
   public var info: AccountInfo
   public var code: Bytecode
   /// Non-zero slots only.
-  public var storage: [UInt256: UInt256]
+  public var storage: FlatDictionary<UInt256, UInt256>
 
-  public init(info: AccountInfo, code: Bytecode = .empty, storage: [UInt256: UInt256] = [:]) {
+  public init(
+    info: AccountInfo, code: Bytecode = .empty, storage: FlatDictionary<UInt256, UInt256> = [:]
+  ) {
     self.info = info
     self.code = code
     self.storage = storage
@@ -21,10 +23,12 @@ public struct StoredAccount: Sendable {
 /// A value type: a transaction reads a copy-on-write snapshot while it runs,
 /// and `apply` commits its `StateChanges` afterwards.
 public struct InMemoryState: StateView, Sendable {
-  public var accounts: [Address: StoredAccount]
+  public var accounts: FlatDictionary<Address, StoredAccount>
   public var blockHashes: [UInt64: Bytes32]
 
-  public init(accounts: [Address: StoredAccount] = [:], blockHashes: [UInt64: Bytes32] = [:]) {
+  public init(
+    accounts: FlatDictionary<Address, StoredAccount> = [:], blockHashes: [UInt64: Bytes32] = [:]
+  ) {
     self.accounts = accounts
     self.blockHashes = blockHashes
   }
@@ -57,34 +61,50 @@ public struct InMemoryState: StateView, Sendable {
   public mutating func apply(_ changes: StateChanges) {
     for (address, change) in changes.accounts {
       guard change.infoChanged else {
-        // Storage only, on an account that exists.
-        var account = accounts[address] ?? StoredAccount(info: AccountInfo())
-        for (key, value) in change.storage {
-          account.storage[key] = value.isZero ? nil : value
-        }
-        accounts[address] = account
+        // Storage only, on an account that exists; mutated in place.
+        Self.write(change.storage, into: &accounts[address, default: StoredAccount(info: AccountInfo())])
         continue
       }
       guard let info = change.info else {
         accounts[address] = nil
         continue
       }
-      var account = accounts[address] ?? StoredAccount(info: info)
-      account.info = info
-      if change.storageCleared { account.storage = [:] }
-      if let code = change.code { account.code = code }
-      for (key, value) in change.storage {
-        account.storage[key] = value.isZero ? nil : value
-      }
-      accounts[address] = account
+      Self.update(&accounts[address, default: StoredAccount(info: info)], info: info, change: change)
     }
     for (address, delta) in changes.deltas {
-      let info = delta.applied(to: accounts[address]?.info)
-      if accounts[address] != nil {
-        accounts[address]!.info = info
+      Self.add(delta, to: &accounts[address])
+    }
+  }
+
+  @inline(__always)
+  private static func write(
+    _ storage: [(key: UInt256, value: UInt256)], into account: inout StoredAccount
+  ) {
+    for (key, value) in storage {
+      if value.isZero {
+        account.storage.removeValue(forKey: key)
       } else {
-        accounts[address] = StoredAccount(info: info)
+        account.storage[key] = value
       }
+    }
+  }
+
+  @inline(__always)
+  private static func update(
+    _ account: inout StoredAccount, info: AccountInfo, change: AccountChange
+  ) {
+    account.info = info
+    if change.storageCleared { account.storage = [:] }
+    if let code = change.code { account.code = code }
+    write(change.storage, into: &account)
+  }
+
+  @inline(__always)
+  private static func add(_ delta: AccountDelta, to account: inout StoredAccount?) {
+    if account != nil {
+      account!.info = delta.applied(to: account!.info)
+    } else {
+      account = StoredAccount(info: delta.applied(to: nil))
     }
   }
 
@@ -117,7 +137,7 @@ public struct InMemoryState: StateView, Sendable {
   }
 
   /// The root of one account's storage trie (keys hashed, values RLP-encoded).
-  public static func storageRoot(_ storage: [UInt256: UInt256]) -> Bytes32 {
+  public static func storageRoot(_ storage: FlatDictionary<UInt256, UInt256>) -> Bytes32 {
     if storage.isEmpty { return MerklePatriciaTrie.emptyRoot }
     var pairs: [(key: [UInt8], value: [UInt8])] = []
     pairs.reserveCapacity(storage.count)

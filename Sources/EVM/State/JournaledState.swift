@@ -60,15 +60,15 @@ public final class JournaledState<View: StateView> {
 
   public var view: View
   public let fork: Fork
-  @usableFromInline var accounts: [Address: Entry] = [:]
-  @usableFromInline var slots: [SlotKey: Slot] = [:]
-  @usableFromInline var transient: [SlotKey: UInt256] = [:]
+  @usableFromInline var accounts = FlatDictionary<Address, Entry>()
+  @usableFromInline var slots = FlatDictionary<SlotKey, Slot>()
+  @usableFromInline var transient = FlatDictionary<SlotKey, UInt256>()
   /// Balance and nonce deltas to accounts this transaction has not read
   /// (lazy: they stay deltas in `StateChanges.deltas` unless the account is
   /// read later).
-  @usableFromInline var pendingDeltas: [Address: AccountDelta] = [:]
+  @usableFromInline var pendingDeltas = FlatDictionary<Address, AccountDelta>()
   /// Code of accounts known only by their code hash (not fully loaded).
-  @usableFromInline var codeOnly: [Address: Bytecode] = [:]
+  @usableFromInline var codeOnly = FlatDictionary<Address, Bytecode>()
   @usableFromInline var journal: [JournalEntry] = []
   /// Logs emitted so far (truncated on revert).
   public private(set) var logs: [Log] = []
@@ -146,9 +146,18 @@ public final class JournaledState<View: StateView> {
     return entry
   }
 
+  /// Precompiles count as warm (EIP-2929) without an entry per transaction.
+  public var precompilesWarm = false
+
+  @inline(__always)
+  func isWarmPrecompile(_ address: Address) -> Bool {
+    precompilesWarm && Precompiles.lookup(address, fork: fork) != nil
+  }
+
   /// Marks the address warm; returns whether it was cold before (EIP-2929).
 
   public func warmAccount(_ address: Address) -> Bool {
+    if isWarmPrecompile(address) { return false }
     if let entry = accounts[address] {
       if entry.warm { return false }
       accounts[address]!.warm = true
@@ -183,7 +192,9 @@ public final class JournaledState<View: StateView> {
     }
   }
 
-  public func isWarm(_ address: Address) -> Bool { accounts[address]?.warm ?? false }
+  public func isWarm(_ address: Address) -> Bool {
+    isWarmPrecompile(address) || (accounts[address]?.warm ?? false)
+  }
 
   /// The account's fields (zero fields when it does not exist).
 

@@ -2,7 +2,7 @@ import EVMPrimitives
 
 /// A storage location: account and slot.
 @frozen
-public struct SlotKey: Hashable, Sendable {
+public struct SlotKey: Hashable, FlatHashable, Sendable {
   public var address: Address
   public var key: UInt256
 
@@ -20,6 +20,14 @@ public struct SlotKey: Hashable, Sendable {
     h ^= key.w1 &* 0x94D0_49BB_1331_11EB
     h ^= key.w2 ^ (key.w3 << 1)
     hasher.combine(h)
+  }
+
+  @inlinable
+  public var flatHash: UInt64 {
+    FlatHash.combine(
+      FlatHash.combine(
+        FlatHash.combine(key.w0 ^ FlatHash.seed ^ address.high, key.w1 ^ address.middle),
+        key.w2 ^ UInt64(address.low)), key.w3)
   }
 }
 
@@ -87,10 +95,10 @@ public struct AccountDelta: Equatable, Sendable {
 /// recipient, a lazily checked sender), which Block-STM keeps lazy so that
 /// transactions touching the same account this way do not conflict.
 public struct StateChanges: Sendable {
-  public var accounts: [Address: AccountChange] = [:]
+  public var accounts = FlatDictionary<Address, AccountChange>()
   /// Deltas to accounts that the transaction never read. Applying a delta to
   /// an absent account creates it.
-  public var deltas: [Address: AccountDelta] = [:]
+  public var deltas = FlatDictionary<Address, AccountDelta>()
 
   public init() {}
 }

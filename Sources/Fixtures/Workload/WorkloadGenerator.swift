@@ -238,7 +238,7 @@ struct WorkloadBuilder {
   /// The pre-state grows as senders, holders and pools are first needed; an
   /// account or slot is only ever added before any transaction touched it,
   /// so adding it to `pre` and `working` alike keeps them consistent.
-  var pre: [Address: StoredAccount] = [:]
+  var pre: FlatDictionary<Address, StoredAccount> = [:]
   var working = InMemoryState()
   var transactions: [BlockTransaction] = []
   var gasUsed: UInt64 = 0

@@ -1,0 +1,72 @@
+import EVMPrimitives
+import Testing
+
+@Suite struct FlatDictionaryTests {
+  /// A small deterministic generator (SplitMix64).
+  struct Generator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
+  /// Random inserts, updates, in-place edits and removals agree with `Dictionary`.
+  @Test(arguments: [1, 2, 3, 4])
+  func agreesWithDictionary(seed: UInt64) {
+    var rng = Generator(state: seed)
+    var flat = FlatDictionary<UInt256, [UInt64]>()
+    var reference: [UInt256: [UInt64]] = [:]
+    // A small key space so that updates and removals hit existing keys.
+    let keySpace = Int(seed) * 200
+    for step in 0..<20_000 {
+      let key = UInt256(UInt64(Int.random(in: 0..<keySpace, using: &rng)))
+      switch Int.random(in: 0..<6, using: &rng) {
+      case 0, 1:
+        flat[key] = [UInt64(step)]
+        reference[key] = [UInt64(step)]
+      case 2:
+        flat[key]?.append(UInt64(step))
+        reference[key]?.append(UInt64(step))
+      case 3:
+        flat[key, default: []].append(7)
+        reference[key, default: []].append(7)
+      case 4:
+        #expect(flat.removeValue(forKey: key) == reference.removeValue(forKey: key))
+      default:
+        flat[key] = nil
+        reference[key] = nil
+      }
+      #expect(flat[key] == reference[key])
+      #expect(flat.count == reference.count)
+    }
+    var seen = 0
+    for (key, value) in flat {
+      #expect(reference[key] == value)
+      seen += 1
+    }
+    #expect(seen == reference.count)
+    #expect(Set(flat.keys) == Set(reference.keys))
+    // Every key of the key space answers as the reference does.
+    for k in 0..<keySpace {
+      #expect(flat[UInt256(UInt64(k))] == reference[UInt256(UInt64(k))])
+    }
+  }
+
+  @Test func copiesAreIndependent() {
+    var a: FlatDictionary<Address, Int> = [Address.zero: 1]
+    let b = a
+    a[Address.zero] = 2
+    a[Address(high: 1, middle: 2, low: 3)] = 3
+    #expect(b[Address.zero] == 1)
+    #expect(b.count == 1)
+    #expect(a.count == 2)
+    #expect(a != b)
+    a.removeAll(keepingCapacity: true)
+    #expect(a.isEmpty)
+    #expect(a[Address.zero] == nil)
+  }
+}
