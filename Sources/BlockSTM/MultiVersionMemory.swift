@@ -32,17 +32,14 @@ public final class MultiVersionMemory: Sendable {
   static let shardCount = 64
   private let shards: [Locked<FlatDictionary<MemoryLocation, [Entry]>>]
   /// The locations each transaction's latest incarnation wrote.
-  private let lastWrites: [Locked<[MemoryLocation]>]
+  private let lastWrites: LockedArray<[MemoryLocation]>
 
   public init(transactionCount: Int) {
     var shards: [Locked<FlatDictionary<MemoryLocation, [Entry]>>] = []
     shards.reserveCapacity(Self.shardCount)
     for _ in 0..<Self.shardCount { shards.append(Locked([:])) }
     self.shards = shards
-    var lastWrites: [Locked<[MemoryLocation]>] = []
-    lastWrites.reserveCapacity(transactionCount)
-    for _ in 0..<transactionCount { lastWrites.append(Locked([])) }
-    self.lastWrites = lastWrites
+    lastWrites = LockedArray(count: transactionCount) { _ in [] }
   }
 
   @inline(__always)
@@ -90,7 +87,7 @@ public final class MultiVersionMemory: Sendable {
   public func record(
     transaction: Int, incarnation: Int, writes: [(MemoryLocation, WrittenValue)]
   ) -> Bool {
-    let previous = lastWrites[transaction].withLock { $0 }
+    let previous = lastWrites.withLock(transaction) { $0 }
     let newLocations = writes.map(\.0)
     let wasWritten = LocationSet(previous)
     var wroteNewLocation = false
@@ -109,7 +106,7 @@ public final class MultiVersionMemory: Sendable {
         }
       }
     }
-    lastWrites[transaction].withLock { $0 = newLocations }
+    lastWrites.withLock(transaction) { $0 = newLocations }
     return wroteNewLocation
   }
 
@@ -143,12 +140,12 @@ public final class MultiVersionMemory: Sendable {
       Self.upsert(
         &map[location, default: []], Entry(transaction: transaction, incarnation: 0, value: nil))
     }
-    lastWrites[transaction].withLock { $0.append(location) }
+    lastWrites.withLock(transaction) { $0.append(location) }
   }
 
   /// Marks every location written by `transaction` as ESTIMATE.
   public func markEstimates(transaction: Int) {
-    let locations = lastWrites[transaction].withLock { $0 }
+    let locations = lastWrites.withLock(transaction) { $0 }
     for location in locations {
       shards[shard(location)].withLock { map in
         guard let i = map[location]?.lastIndex(where: { $0.transaction == transaction }) else {

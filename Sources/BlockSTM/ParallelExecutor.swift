@@ -99,15 +99,17 @@ public enum ParallelExecutor {
         BlockExecutor.makeReceipt(
           item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: env.fork, root: nil))
     }
+    let t2a = DispatchTime.now().uptimeNanoseconds
     let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
     state = working
+    let t2b = DispatchTime.now().uptimeNanoseconds
     let result = BlockExecutor.finish(
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending)
     let t3 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
-      EVMTrace.write("phases pre \((t1-t0)/1000) txs \((t2-t1)/1000) finish \((t3-t2)/1000) us\n")
+      EVMTrace.write("phases pre \((t1-t0)/1000) txs \((t2-t1)/1000) receipts \((t2a-t2)/1000) post \((t2b-t2a)/1000) finish \((t3-t2b)/1000) us\n")
     }
     return (result, statistics)
   }
@@ -152,10 +154,11 @@ public enum ParallelExecutor {
     }
     let workers = max(1, workers)
 
+    let s0 = DispatchTime.now().uptimeNanoseconds
     let memory = MultiVersionMemory(transactionCount: transactions.count)
     let scheduler = Scheduler(transactionCount: transactions.count)
     let resolver = LocationResolver(memory: memory, preState: state)
-    let results = (0..<transactions.count).map { _ in Locked<IncarnationResult?>(nil) }
+    let results = LockedArray<IncarnationResult?>(count: transactions.count) { _ in nil }
     let counters = Counters()
     let delay = debugDelay
     /// Bumped after every recorded write set (see `IncarnationResult.writeEpoch`).
@@ -205,7 +208,7 @@ public enum ParallelExecutor {
         let writes = (try? outcome.get()).map { writeSet(of: $0.changes) } ?? []
         let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
         let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
-        results[index].withLock {
+        results.withLock(index) {
           $0 = IncarnationResult(
             incarnation: incarnation, reads: view.reads, outcome: outcome, writeEpoch: epoch)
         }
@@ -219,11 +222,11 @@ public enum ParallelExecutor {
     @Sendable func validate(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
       counters.validations.add(1, ordering: .relaxed)
       let startEpoch = writeEpoch.load(ordering: .sequentiallyConsistent)
-      let reads = results[index].withLock { $0?.reads } ?? []
+      let reads = results.withLock(index) { $0?.reads } ?? []
       let valid = readsAreValid(reads, index)
       delay?()
       if valid {
-        results[index].withLock { result in
+        results.withLock(index) { result in
           if result?.incarnation == incarnation {
             result!.validatedEpoch = max(result!.validatedEpoch, startEpoch)
           }
@@ -246,7 +249,7 @@ public enum ParallelExecutor {
         while c.next < transactions.count {
           let index = c.next
           guard let incarnation = scheduler.executedIncarnation(index),
-            let result = results[index].withLock({ $0 }), result.incarnation == incarnation
+            let result = results.withLock(index, { $0 }), result.incarnation == incarnation
           else { return nil }
           // Every transaction below is committed: its last writes are final.
           // A validation that started after them all is conclusive; else
@@ -283,6 +286,7 @@ public enum ParallelExecutor {
       memory.seedEstimate(transaction: index, location: .basic(item.sender))
     }
 
+    let s1 = DispatchTime.now().uptimeNanoseconds
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       var task: Scheduler.Task? = nil
       var idle = 0
@@ -303,6 +307,10 @@ public enum ParallelExecutor {
       }
     }
 
+    let s2 = DispatchTime.now().uptimeNanoseconds
+    if STMTrace.phases {
+      EVMTrace.write("stm setup \((s1-s0)/1000) run \((s2-s1)/1000) us\n")
+    }
     statistics.executions = counters.executions.load(ordering: .relaxed)
     statistics.reexecutions = counters.reexecutions.load(ordering: .relaxed)
     statistics.aborts = counters.aborts.load(ordering: .relaxed)

@@ -33,13 +33,16 @@ public final class Scheduler: Sendable {
     case validate(transaction: Int, incarnation: Int)
   }
 
-  final class TransactionCell: Sendable {
-    let status = Locked<(incarnation: Int, status: Status)>((0, .readyToExecute))
-    let dependents = Locked<[Int]>([])
+  /// One transaction's scheduling state (guarded by its lock in `cells`).
+  struct Cell {
+    var incarnation = 0
+    var status = Status.readyToExecute
   }
 
   public let count: Int
-  private let cells: [TransactionCell]
+  private let cells: LockedArray<Cell>
+  /// Transactions parked on each transaction's ESTIMATEs.
+  private let dependents: LockedArray<[Int]>
   private let executionIndex = Atomic<Int>(0)
   private let validationIndex = Atomic<Int>(0)
   private let decreaseCount = Atomic<Int>(0)
@@ -48,7 +51,8 @@ public final class Scheduler: Sendable {
 
   public init(transactionCount: Int) {
     count = transactionCount
-    cells = (0..<transactionCount).map { _ in TransactionCell() }
+    cells = LockedArray(count: transactionCount) { _ in Cell() }
+    dependents = LockedArray(count: transactionCount) { _ in [] }
   }
 
   public var isDone: Bool { doneMarker.load(ordering: .sequentiallyConsistent) }
@@ -79,7 +83,7 @@ public final class Scheduler: Sendable {
 
   private func tryIncarnate(_ transaction: Int) -> Task? {
     if transaction < count {
-      let incarnation: Int? = cells[transaction].status.withLock { state in
+      let incarnation: Int? = cells.withLock(transaction) { state in
         guard state.status == .readyToExecute else { return nil }
         state.status = .executing
         return state.incarnation
@@ -108,7 +112,7 @@ public final class Scheduler: Sendable {
     activeTasks.add(1, ordering: .sequentiallyConsistent)
     let index = validationIndex.add(1, ordering: .sequentiallyConsistent).oldValue
     if index < count {
-      let state = cells[index].status.withLock { $0 }
+      let state = cells.withLock(index) { $0 }
       if state.status == .executed {
         return .validate(transaction: index, incarnation: state.incarnation)
       }
@@ -133,10 +137,10 @@ public final class Scheduler: Sendable {
   /// until `blocking` finishes executing. False when `blocking` already has
   /// (the caller re-executes at once).
   public func addDependency(_ transaction: Int, blocking: Int) -> Bool {
-    let added: Bool = cells[blocking].dependents.withLock { dependents in
-      let status = cells[blocking].status.withLock { $0.status }
+    let added: Bool = dependents.withLock(blocking) { dependents in
+      let status = cells.withLock(blocking) { $0.status }
       if status == .executed || status == .committed { return false }
-      cells[transaction].status.withLock { $0.status = .aborting }
+      cells.withLock(transaction) { $0.status = .aborting }
       dependents.append(transaction)
       return true
     }
@@ -145,8 +149,8 @@ public final class Scheduler: Sendable {
   }
 
   private func setReady(_ transaction: Int) {
-    cells[transaction].status.withLock { state in
-      state = (state.incarnation + 1, .readyToExecute)
+    cells.withLock(transaction) { state in
+      state = Cell(incarnation: state.incarnation + 1, status: .readyToExecute)
     }
   }
 
@@ -154,8 +158,8 @@ public final class Scheduler: Sendable {
   /// recorded. Returns a follow-up validation task when one is due now.
   public func finishExecution(_ transaction: Int, incarnation: Int, wroteNewLocation: Bool) -> Task?
   {
-    cells[transaction].status.withLock { $0.status = .executed }
-    let dependents = cells[transaction].dependents.withLock { list -> [Int] in
+    cells.withLock(transaction) { $0.status = .executed }
+    let dependents = self.dependents.withLock(transaction) { list -> [Int] in
       let taken = list
       list = []
       return taken
@@ -176,7 +180,7 @@ public final class Scheduler: Sendable {
   /// A validation of (`transaction`, `incarnation`) failed: abort it unless
   /// another validation already did. True when this call aborted it.
   public func tryValidationAbort(_ transaction: Int, incarnation: Int) -> Bool {
-    cells[transaction].status.withLock { state in
+    cells.withLock(transaction) { state in
       guard state.incarnation == incarnation, state.status == .executed else { return false }
       state.status = .aborting
       return true
@@ -186,14 +190,14 @@ public final class Scheduler: Sendable {
   /// The incarnation of `transaction` when it is executed (not committed,
   /// not being re-executed), else `nil`.
   public func executedIncarnation(_ transaction: Int) -> Int? {
-    cells[transaction].status.withLock { $0.status == .executed ? $0.incarnation : nil }
+    cells.withLock(transaction) { $0.status == .executed ? $0.incarnation : nil }
   }
 
   /// Makes (`transaction`, `incarnation`) final, if it is still the
   /// executed incarnation. The caller has checked that its reads are those
   /// of the committed prefix below it.
   public func tryCommit(_ transaction: Int, incarnation: Int) -> Bool {
-    cells[transaction].status.withLock { state in
+    cells.withLock(transaction) { state in
       guard state.incarnation == incarnation, state.status == .executed else { return false }
       state.status = .committed
       return true

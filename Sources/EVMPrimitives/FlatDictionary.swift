@@ -65,11 +65,22 @@ final class FlatStorage<Key: FlatHashable, Value> {
   @inlinable
   init(bucketCount: Int) {
     self.bucketCount = bucketCount
-    control = .allocate(capacity: bucketCount)
+    // One block: values, keys, control bytes (largest alignment first).
+    let keysOffset = Self.align(bucketCount * MemoryLayout<Value>.stride, MemoryLayout<Key>.alignment)
+    let controlOffset = keysOffset + bucketCount * MemoryLayout<Key>.stride
+    let block = UnsafeMutableRawPointer.allocate(
+      byteCount: controlOffset + bucketCount,
+      alignment: Swift.max(MemoryLayout<Value>.alignment, MemoryLayout<Key>.alignment, 8))
+    values = block.bindMemory(to: Value.self, capacity: bucketCount)
+    keys = (block + keysOffset).bindMemory(to: Key.self, capacity: bucketCount)
+    control = (block + controlOffset).bindMemory(to: UInt8.self, capacity: bucketCount)
     control.initialize(repeating: 0, count: bucketCount)
-    keys = .allocate(capacity: bucketCount)
-    values = .allocate(capacity: bucketCount)
     count = 0
+  }
+
+  @inlinable @inline(__always)
+  static func align(_ offset: Int, _ alignment: Int) -> Int {
+    (offset + alignment - 1) & ~(alignment - 1)
   }
 
   /// A copy with the same buckets.
@@ -100,9 +111,7 @@ final class FlatStorage<Key: FlatHashable, Value> {
         (values + i).deinitialize(count: 1)
       }
     }
-    control.deallocate()
-    keys.deallocate()
-    values.deallocate()
+    UnsafeMutableRawPointer(values).deallocate()
   }
 }
 
