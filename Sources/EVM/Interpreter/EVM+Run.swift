@@ -13,9 +13,7 @@ extension EVM {
   @usableFromInline
   func run(_ frame: Frame) -> FrameAction {
     let code = frame.code.padded
-    let staticGas = table.staticGas
-    let minStack = table.minStack
-    let maxStack = table.maxStack
+    let ops = table.entries
     let s = frame.stack
     let message = frame.message
     return code.withUnsafeBufferPointer { codeBuffer -> FrameAction in
@@ -38,11 +36,14 @@ extension EVM {
             "{\"pc\":\(pc),\"op\":\(op),\"gas\":\(frame.gas),\"depth\":\(message.depth + 1),\"refund\":\(state.refund)}\n"
           )
         }
-        let cost = Int64(staticGas[op])
+        let entry = ops[op]
+        let cost = Int64(entry.gas)
         if cost < 0 { return fail(.invalidOpcode) }
-        if sp < Int(minStack[op]) { return fail(.stackUnderflow) }
-        if sp > Int(maxStack[op]) { return fail(.stackOverflow) }
-        frame.gas -= cost
+        let minStack = Int(entry.minStack)
+        if UInt(bitPattern: sp &- minStack) > UInt(entry.stackRange) {
+          return fail(sp < minStack ? .stackUnderflow : .stackOverflow)
+        }
+        frame.gas &-= cost
         if frame.gas < 0 { return fail(.outOfGas) }
 
         switch op {
@@ -162,13 +163,21 @@ extension EVM {
           sp += 1
         case 0x35:  // CALLDATALOAD
           let offset = s[sp - 1]
-          var word = [UInt8](repeating: 0, count: 32)
-          if offset.fitsInUInt64 && offset.w0 < UInt64(message.input.count) {
+          let count = message.input.count
+          if offset.fitsInUInt64 && offset.w0 < UInt64(count) {
             let start = Int(offset.w0)
-            let end = min(start + 32, message.input.count)
-            for i in start..<end { word[i - start] = message.input[i] }
+            let available = count - start
+            s[sp - 1] = message.input.withUnsafeBytes { input in
+              let p = input.baseAddress! + start
+              if available >= 32 { return UInt256(bigEndianPointer: p) }
+              // Past the end of the input reads zeros: the bytes there are
+              // the high bytes of the word, shifted up.
+              let word = UInt256(bigEndianPrefix: p, count: available)
+              return word << ((32 - available) * 8)
+            }
+          } else {
+            s[sp - 1] = .zero
           }
-          s[sp - 1] = UInt256(bigEndian: word)
         case 0x36:  // CALLDATASIZE
           s[sp] = UInt256(UInt64(message.input.count))
           sp += 1
@@ -357,9 +366,21 @@ extension EVM {
         case 0x5f:  // PUSH0
           s[sp] = .zero
           sp += 1
-        case 0x60...0x7f:  // PUSH1…PUSH32 (the code is padded, so no bounds check)
+        // PUSH1…PUSH32: the code is padded with 33 zero bytes, so the
+        // immediate is read with whole-word loads and no bounds check.
+        case 0x60:  // PUSH1
+          s[sp] = UInt256(UInt64(c[pc + 1]))
+          sp += 1
+          pc += 1
+        case 0x61...0x67:  // PUSH2…PUSH8: one big-endian load, shifted
           let n = op - 0x5f
-          s[sp] = UInt256(bigEndian: UnsafeBufferPointer(start: c + pc + 1, count: n))
+          let bytes = UnsafeRawPointer(c + pc + 1).loadUnaligned(as: UInt64.self)
+          s[sp] = UInt256(UInt64(bigEndian: bytes) &>> UInt64(64 - 8 * n))
+          sp += 1
+          pc += n
+        case 0x68...0x7f:  // PUSH9…PUSH32
+          let n = op - 0x5f
+          s[sp] = UInt256(pushImmediate: UnsafeRawPointer(c + pc + 1), count: n)
           sp += 1
           pc += n
         case 0x80...0x8f:  // DUP1…DUP16
