@@ -19,6 +19,26 @@ public enum Keccak256 {
       keccakF1600(&state)
       return state.digest
     }
+    if remaining == 32 || remaining == 64 {
+      // One or two words (SHA3 over storage keys and mapping slots): the
+      // lanes straight from memory and the padding set in place.
+      state.a0 = KeccakState.lane(p, 0)
+      state.a1 = KeccakState.lane(p, 1)
+      state.a2 = KeccakState.lane(p, 2)
+      state.a3 = KeccakState.lane(p, 3)
+      if remaining == 32 {
+        state.a4 = 0x01
+      } else {
+        state.a4 = KeccakState.lane(p, 4)
+        state.a5 = KeccakState.lane(p, 5)
+        state.a6 = KeccakState.lane(p, 6)
+        state.a7 = KeccakState.lane(p, 7)
+        state.a8 = 0x01
+      }
+      state.a16 = 0x8000_0000_0000_0000
+      keccakF1600(&state)
+      return state.digest
+    }
     while remaining >= rate {
       state.absorbBlock(p)
       keccakF1600(&state)
@@ -116,6 +136,12 @@ struct KeccakState {
   @inline(__always)
   init() {}
 
+  /// Lane `i` of the bytes at `p` (little-endian).
+  @inline(__always)
+  static func lane(_ p: UnsafeRawPointer, _ i: Int) -> UInt64 {
+    UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+  }
+
   /// XORs one 136-byte block (17 little-endian lanes) at `p` into the state.
   @inline(__always)
   mutating func absorbBlock(_ p: UnsafeRawPointer) {
@@ -182,147 +208,147 @@ private let keccakRoundConstants: [UInt64] = [
   0x8000_0000_8000_8008,
 ]
 
-/// Keccak-f[1600]: 24 rounds of θ, ρ, π, χ, ι on the lanes.
+/// Lanes stored complemented inside the permutation ("lane complementing",
+/// pattern `bebigokimisa` of the Keccak team's implementation notes): with
+/// these six lanes inverted, χ needs one NOT per row instead of five, because
+/// `a ^ (~b & c)` turns into `a ^ (b | c)` or `a ^ (b & c)` for most lanes.
+/// `KeccakState` always holds the true lanes; `keccakF1600` complements on
+/// entry and exit.
+extension KeccakState {
+  @inline(__always)
+  mutating func complementLanes() {
+    a1 = ~a1
+    a2 = ~a2
+    a8 = ~a8
+    a12 = ~a12
+    a17 = ~a17
+    a20 = ~a20
+  }
+
+  /// One round of θ, ρ, π, χ, ι on lanes held in the complemented form.
+  ///
+  /// θ's column parities `c` and the `d` mixed into each lane; then, row by
+  /// row of the output, the five lanes that π moves into the row, rotated by
+  /// ρ, and χ on them. Computing χ per row right after its five inputs keeps
+  /// few values live, so the compiler spills less. The χ expressions (OR,
+  /// AND, and where a NOT goes) follow from the complemented lanes going in
+  /// and coming out; the test vectors pin them down.
+  @inline(__always)
+  mutating func round(_ rc: UInt64) {
+    let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
+    let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
+    let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
+    let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
+    let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
+    let d0 = c4 ^ rotl(c1, 1)
+    let d1 = c0 ^ rotl(c2, 1)
+    let d2 = c1 ^ rotl(c3, 1)
+    let d3 = c2 ^ rotl(c4, 1)
+    let d4 = c3 ^ rotl(c0, 1)
+    // Row 0: lanes 0, 6, 12, 18, 24 after θ and ρ, moved here by π; then χ.
+    let b0 = a0 ^ d0
+    let b1 = rotl(a6 ^ d1, 44)
+    let b2 = rotl(a12 ^ d2, 43)
+    let b3 = rotl(a18 ^ d3, 21)
+    let b4 = rotl(a24 ^ d4, 14)
+    let n2 = ~b2
+    let e0 = b0 ^ (b1 | b2)
+    let e1 = b1 ^ (n2 | b3)
+    let e2 = b2 ^ (b3 & b4)
+    let e3 = b3 ^ (b4 | b0)
+    let e4 = b4 ^ (b0 & b1)
+    // Row 1: lanes 3, 9, 10, 16, 22 after θ and ρ, moved here by π; then χ.
+    let b5 = rotl(a3 ^ d3, 28)
+    let b6 = rotl(a9 ^ d4, 20)
+    let b7 = rotl(a10 ^ d0, 3)
+    let b8 = rotl(a16 ^ d1, 45)
+    let b9 = rotl(a22 ^ d2, 61)
+    let n9 = ~b9
+    let e5 = b5 ^ (b6 | b7)
+    let e6 = b6 ^ (b7 & b8)
+    let e7 = b7 ^ (b8 | n9)
+    let e8 = b8 ^ (b9 | b5)
+    let e9 = b9 ^ (b5 & b6)
+    // Row 2: lanes 1, 7, 13, 19, 20 after θ and ρ, moved here by π; then χ.
+    let b10 = rotl(a1 ^ d1, 1)
+    let b11 = rotl(a7 ^ d2, 6)
+    let b12 = rotl(a13 ^ d3, 25)
+    let b13 = rotl(a19 ^ d4, 8)
+    let b14 = rotl(a20 ^ d0, 18)
+    let n13 = ~b13
+    let e10 = b10 ^ (b11 | b12)
+    let e11 = b11 ^ (b12 & b13)
+    let e12 = b12 ^ (n13 & b14)
+    let e13 = n13 ^ (b14 | b10)
+    let e14 = b14 ^ (b10 & b11)
+    // Row 3: lanes 4, 5, 11, 17, 23 after θ and ρ, moved here by π; then χ.
+    let b15 = rotl(a4 ^ d4, 27)
+    let b16 = rotl(a5 ^ d0, 36)
+    let b17 = rotl(a11 ^ d1, 10)
+    let b18 = rotl(a17 ^ d2, 15)
+    let b19 = rotl(a23 ^ d3, 56)
+    let n18 = ~b18
+    let e15 = b15 ^ (b16 & b17)
+    let e16 = b16 ^ (b17 | b18)
+    let e17 = b17 ^ (n18 | b19)
+    let e18 = n18 ^ (b19 & b15)
+    let e19 = b19 ^ (b15 | b16)
+    // Row 4: lanes 2, 8, 14, 15, 21 after θ and ρ, moved here by π; then χ.
+    let b20 = rotl(a2 ^ d2, 62)
+    let b21 = rotl(a8 ^ d3, 55)
+    let b22 = rotl(a14 ^ d4, 39)
+    let b23 = rotl(a15 ^ d0, 41)
+    let b24 = rotl(a21 ^ d1, 2)
+    let n21 = ~b21
+    let e20 = b20 ^ (n21 & b22)
+    let e21 = n21 ^ (b22 | b23)
+    let e22 = b22 ^ (b23 & b24)
+    let e23 = b23 ^ (b24 | b20)
+    let e24 = b24 ^ (b20 & b21)
+    a0 = e0 ^ rc
+    a1 = e1
+    a2 = e2
+    a3 = e3
+    a4 = e4
+    a5 = e5
+    a6 = e6
+    a7 = e7
+    a8 = e8
+    a9 = e9
+    a10 = e10
+    a11 = e11
+    a12 = e12
+    a13 = e13
+    a14 = e14
+    a15 = e15
+    a16 = e16
+    a17 = e17
+    a18 = e18
+    a19 = e19
+    a20 = e20
+    a21 = e21
+    a22 = e22
+    a23 = e23
+    a24 = e24
+  }
+}
+
+@inline(__always)
+private func rotl(_ x: UInt64, _ n: UInt64) -> UInt64 { x &<< n | x &>> (64 &- n) }
+
+/// Keccak-f[1600]: 24 rounds of θ, ρ, π, χ, ι on the lanes, two rounds per
+/// loop iteration (the lanes then stay in registers across both), on a local
+/// copy of the state.
 @inline(never)
 func keccakF1600(_ state: inout KeccakState) {
-  var a0 = state.a0
-  var a1 = state.a1
-  var a2 = state.a2
-  var a3 = state.a3
-  var a4 = state.a4
-  var a5 = state.a5
-  var a6 = state.a6
-  var a7 = state.a7
-  var a8 = state.a8
-  var a9 = state.a9
-  var a10 = state.a10
-  var a11 = state.a11
-  var a12 = state.a12
-  var a13 = state.a13
-  var a14 = state.a14
-  var a15 = state.a15
-  var a16 = state.a16
-  var a17 = state.a17
-  var a18 = state.a18
-  var a19 = state.a19
-  var a20 = state.a20
-  var a21 = state.a21
-  var a22 = state.a22
-  var a23 = state.a23
-  var a24 = state.a24
-  for round in 0..<24 {
-    let rc = keccakRoundConstants[round]
-    do {
-      let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
-      let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
-      let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
-      let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
-      let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
-      let d0 = c4 ^ (c1 &<< 1 | c1 &>> 63)
-      let d1 = c0 ^ (c2 &<< 1 | c2 &>> 63)
-      let d2 = c1 ^ (c3 &<< 1 | c3 &>> 63)
-      let d3 = c2 ^ (c4 &<< 1 | c4 &>> 63)
-      let d4 = c3 ^ (c0 &<< 1 | c0 &>> 63)
-      let b0 = (a0 ^ d0)
-      let t1 = (a6 ^ d1)
-      let b1 = t1 &<< 44 | t1 &>> 20
-      let t2 = (a12 ^ d2)
-      let b2 = t2 &<< 43 | t2 &>> 21
-      let t3 = (a18 ^ d3)
-      let b3 = t3 &<< 21 | t3 &>> 43
-      let t4 = (a24 ^ d4)
-      let b4 = t4 &<< 14 | t4 &>> 50
-      let t5 = (a3 ^ d3)
-      let b5 = t5 &<< 28 | t5 &>> 36
-      let t6 = (a9 ^ d4)
-      let b6 = t6 &<< 20 | t6 &>> 44
-      let t7 = (a10 ^ d0)
-      let b7 = t7 &<< 3 | t7 &>> 61
-      let t8 = (a16 ^ d1)
-      let b8 = t8 &<< 45 | t8 &>> 19
-      let t9 = (a22 ^ d2)
-      let b9 = t9 &<< 61 | t9 &>> 3
-      let t10 = (a1 ^ d1)
-      let b10 = t10 &<< 1 | t10 &>> 63
-      let t11 = (a7 ^ d2)
-      let b11 = t11 &<< 6 | t11 &>> 58
-      let t12 = (a13 ^ d3)
-      let b12 = t12 &<< 25 | t12 &>> 39
-      let t13 = (a19 ^ d4)
-      let b13 = t13 &<< 8 | t13 &>> 56
-      let t14 = (a20 ^ d0)
-      let b14 = t14 &<< 18 | t14 &>> 46
-      let t15 = (a4 ^ d4)
-      let b15 = t15 &<< 27 | t15 &>> 37
-      let t16 = (a5 ^ d0)
-      let b16 = t16 &<< 36 | t16 &>> 28
-      let t17 = (a11 ^ d1)
-      let b17 = t17 &<< 10 | t17 &>> 54
-      let t18 = (a17 ^ d2)
-      let b18 = t18 &<< 15 | t18 &>> 49
-      let t19 = (a23 ^ d3)
-      let b19 = t19 &<< 56 | t19 &>> 8
-      let t20 = (a2 ^ d2)
-      let b20 = t20 &<< 62 | t20 &>> 2
-      let t21 = (a8 ^ d3)
-      let b21 = t21 &<< 55 | t21 &>> 9
-      let t22 = (a14 ^ d4)
-      let b22 = t22 &<< 39 | t22 &>> 25
-      let t23 = (a15 ^ d0)
-      let b23 = t23 &<< 41 | t23 &>> 23
-      let t24 = (a21 ^ d1)
-      let b24 = t24 &<< 2 | t24 &>> 62
-      a0 = b0 ^ (~b1 & b2)
-      a1 = b1 ^ (~b2 & b3)
-      a2 = b2 ^ (~b3 & b4)
-      a3 = b3 ^ (~b4 & b0)
-      a4 = b4 ^ (~b0 & b1)
-      a5 = b5 ^ (~b6 & b7)
-      a6 = b6 ^ (~b7 & b8)
-      a7 = b7 ^ (~b8 & b9)
-      a8 = b8 ^ (~b9 & b5)
-      a9 = b9 ^ (~b5 & b6)
-      a10 = b10 ^ (~b11 & b12)
-      a11 = b11 ^ (~b12 & b13)
-      a12 = b12 ^ (~b13 & b14)
-      a13 = b13 ^ (~b14 & b10)
-      a14 = b14 ^ (~b10 & b11)
-      a15 = b15 ^ (~b16 & b17)
-      a16 = b16 ^ (~b17 & b18)
-      a17 = b17 ^ (~b18 & b19)
-      a18 = b18 ^ (~b19 & b15)
-      a19 = b19 ^ (~b15 & b16)
-      a20 = b20 ^ (~b21 & b22)
-      a21 = b21 ^ (~b22 & b23)
-      a22 = b22 ^ (~b23 & b24)
-      a23 = b23 ^ (~b24 & b20)
-      a24 = b24 ^ (~b20 & b21)
-      a0 ^= rc
-    }
+  var lanes = state
+  lanes.complementLanes()
+  var i = 0
+  while i < 24 {
+    lanes.round(keccakRoundConstants[i])
+    lanes.round(keccakRoundConstants[i &+ 1])
+    i &+= 2
   }
-  state.a0 = a0
-  state.a1 = a1
-  state.a2 = a2
-  state.a3 = a3
-  state.a4 = a4
-  state.a5 = a5
-  state.a6 = a6
-  state.a7 = a7
-  state.a8 = a8
-  state.a9 = a9
-  state.a10 = a10
-  state.a11 = a11
-  state.a12 = a12
-  state.a13 = a13
-  state.a14 = a14
-  state.a15 = a15
-  state.a16 = a16
-  state.a17 = a17
-  state.a18 = a18
-  state.a19 = a19
-  state.a20 = a20
-  state.a21 = a21
-  state.a22 = a22
-  state.a23 = a23
-  state.a24 = a24
+  lanes.complementLanes()
+  state = lanes
 }

@@ -104,25 +104,57 @@ extension UInt256 {
   /// longer input keeps its last 32 bytes).
   @inlinable
   public init<C: Collection>(bigEndian bytes: C) where C.Element == UInt8 {
-    var limbs: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    var shift: UInt64 = 0
-    var limbIndex = 0
-    for byte in bytes.reversed() {
-      if limbIndex >= 4 { break }
-      let v = UInt64(byte) << shift
-      switch limbIndex {
-      case 0: limbs.0 |= v
-      case 1: limbs.1 |= v
-      case 2: limbs.2 |= v
-      default: limbs.3 |= v
-      }
-      shift += 8
-      if shift == 64 {
-        shift = 0
-        limbIndex += 1
-      }
+    if let value = bytes.withContiguousStorageIfAvailable({
+      UInt256(bigEndianBytes: UnsafeRawBufferPointer($0))
+    }) {
+      self = value
+    } else {
+      self = Array(bytes).withUnsafeBytes { UInt256(bigEndianBytes: $0) }
     }
-    self.init(w0: limbs.0, w1: limbs.1, w2: limbs.2, w3: limbs.3)
+  }
+
+  /// Reads up to 32 big-endian bytes from `buffer` (shorter input is
+  /// left-padded with zeros; longer input keeps its last 32 bytes).
+  @inlinable
+  public init(bigEndianBytes buffer: UnsafeRawBufferPointer) {
+    let n = buffer.count
+    guard n > 0, let base = buffer.baseAddress else {
+      self.init(w0: 0, w1: 0, w2: 0, w3: 0)
+      return
+    }
+    if n >= 32 {
+      self.init(bigEndianPointer: base + (n - 32))
+    } else {
+      self.init(bigEndianPrefix: base, count: n)
+    }
+  }
+
+  /// Reads the `count` (0…32) big-endian bytes at `p` with a few unaligned
+  /// limb loads; never touches memory outside `p[0..<count]`.
+  @inlinable @inline(__always)
+  public init(bigEndianPrefix p: UnsafeRawPointer, count n: Int) {
+    @inline(__always) func limb(_ end: Int) -> UInt64 {
+      // The limb made of the (at most 8) bytes just before `p + end`.
+      if end >= 8 {
+        return UInt64(bigEndian: p.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
+      }
+      var value: UInt64 = 0
+      var i = 0
+      while i < end {
+        value = value << 8 | UInt64(p.load(fromByteOffset: i, as: UInt8.self))
+        i += 1
+      }
+      return value
+    }
+    self.init(w0: limb(n), w1: limb(n - 8), w2: limb(n - 16), w3: limb(n - 24))
+  }
+
+  /// A PUSH immediate: the `count` (1…32) big-endian bytes at `p`. Reads a
+  /// whole 32 bytes at `p` (the interpreter's code is padded for it) and
+  /// drops the bytes after the immediate with one shift, so no size loops.
+  @inlinable @inline(__always)
+  public init(pushImmediate p: UnsafeRawPointer, count n: Int) {
+    self = UInt256(bigEndianPointer: p)._shiftedRight((32 - n) &* 8)
   }
 
   /// Reads 32 big-endian bytes at `pointer`.

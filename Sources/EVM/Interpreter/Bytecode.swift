@@ -51,7 +51,7 @@ public final class Bytecode: Sendable {
   public var bytes: ArraySlice<UInt8> { padded[0..<count] }
 
   /// True when `offset` is a JUMPDEST instruction.
-  @inlinable
+  @inlinable @inline(__always)
   public func isJumpDestination(_ offset: UInt256) -> Bool {
     guard offset.fitsInUInt64, offset.w0 < UInt64(count) else { return false }
     let i = Int(offset.w0)

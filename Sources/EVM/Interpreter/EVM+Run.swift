@@ -9,13 +9,13 @@ extension EVM {
   ///
   /// One `switch` over the opcode byte. The stack height is checked once per
   /// opcode against the fork's instruction table; static gas is charged from
-  /// the same table; dynamic gas is charged in the instruction.
+  /// the same table; dynamic gas is charged in the instruction. Every case
+  /// lists its opcodes as literals, not as ranges: range patterns are tested
+  /// one after another, literals compile to a single jump table.
   @usableFromInline
   func run(_ frame: Frame) -> FrameAction {
     let code = frame.code.padded
-    let staticGas = table.staticGas
-    let minStack = table.minStack
-    let maxStack = table.maxStack
+    let ops = table.entries
     let s = frame.stack
     let message = frame.message
     return code.withUnsafeBufferPointer { codeBuffer -> FrameAction in
@@ -38,11 +38,14 @@ extension EVM {
             "{\"pc\":\(pc),\"op\":\(op),\"gas\":\(frame.gas),\"depth\":\(message.depth + 1),\"refund\":\(state.refund)}\n"
           )
         }
-        let cost = Int64(staticGas[op])
+        let entry = ops[op]
+        let cost = Int64(entry.gas)
         if cost < 0 { return fail(.invalidOpcode) }
-        if sp < Int(minStack[op]) { return fail(.stackUnderflow) }
-        if sp > Int(maxStack[op]) { return fail(.stackOverflow) }
-        frame.gas -= cost
+        let minStack = Int(entry.minStack)
+        if UInt(bitPattern: sp &- minStack) > UInt(entry.stackRange) {
+          return fail(sp < minStack ? .stackUnderflow : .stackOverflow)
+        }
+        frame.gas &-= cost
         if frame.gas < 0 { return fail(.outOfGas) }
 
         switch op {
@@ -162,13 +165,21 @@ extension EVM {
           sp += 1
         case 0x35:  // CALLDATALOAD
           let offset = s[sp - 1]
-          var word = [UInt8](repeating: 0, count: 32)
-          if offset.fitsInUInt64 && offset.w0 < UInt64(message.input.count) {
+          let count = message.input.count
+          if offset.fitsInUInt64 && offset.w0 < UInt64(count) {
             let start = Int(offset.w0)
-            let end = min(start + 32, message.input.count)
-            for i in start..<end { word[i - start] = message.input[i] }
+            let available = count - start
+            s[sp - 1] = message.input.withUnsafeBytes { input in
+              let p = input.baseAddress! + start
+              if available >= 32 { return UInt256(bigEndianPointer: p) }
+              // Past the end of the input reads zeros: the bytes there are
+              // the high bytes of the word, shifted up.
+              let word = UInt256(bigEndianPrefix: p, count: available)
+              return word << ((32 - available) * 8)
+            }
+          } else {
+            s[sp - 1] = .zero
           }
-          s[sp - 1] = UInt256(bigEndian: word)
         case 0x36:  // CALLDATASIZE
           s[sp] = UInt256(UInt64(message.input.count))
           sp += 1
@@ -357,20 +368,35 @@ extension EVM {
         case 0x5f:  // PUSH0
           s[sp] = .zero
           sp += 1
-        case 0x60...0x7f:  // PUSH1…PUSH32 (the code is padded, so no bounds check)
+        // PUSH1…PUSH32: the code is padded with 33 zero bytes, so the
+        // immediate is read with whole-word loads and no bounds check.
+        case 0x60:  // PUSH1
+          s[sp] = UInt256(UInt64(c[pc + 1]))
+          sp += 1
+          pc += 1
+        case 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67:  // PUSH2…PUSH8: one big-endian load, shifted
           let n = op - 0x5f
-          s[sp] = UInt256(bigEndian: UnsafeBufferPointer(start: c + pc + 1, count: n))
+          let bytes = UnsafeRawPointer(c + pc + 1).loadUnaligned(as: UInt64.self)
+          s[sp] = UInt256(UInt64(bigEndian: bytes) &>> UInt64(64 - 8 * n))
           sp += 1
           pc += n
-        case 0x80...0x8f:  // DUP1…DUP16
+        case 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75,
+          0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f:  // PUSH9…PUSH32
+          let n = op - 0x5f
+          s[sp] = UInt256(pushImmediate: UnsafeRawPointer(c + pc + 1), count: n)
+          sp += 1
+          pc += n
+        case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d,
+          0x8e, 0x8f:  // DUP1…DUP16
           s[sp] = s[sp - (op - 0x7f)]
           sp += 1
-        case 0x90...0x9f:  // SWAP1…SWAP16
+        case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d,
+          0x9e, 0x9f:  // SWAP1…SWAP16
           let other = sp - 1 - (op - 0x8f)
           let top = s[sp - 1]
           s[sp - 1] = s[other]
           s[other] = top
-        case 0xa0...0xa4:  // LOG0…LOG4
+        case 0xa0, 0xa1, 0xa2, 0xa3, 0xa4:  // LOG0…LOG4
           if message.isStatic { return fail(.staticStateChange) }
           let offset = s[sp - 1]
           let size = s[sp - 2]

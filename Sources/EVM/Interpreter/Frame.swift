@@ -40,7 +40,10 @@ public final class Frame {
 
   /// Charges memory expansion so that `[offset, offset+size)` is addressable;
   /// false when out of gas. A zero size never expands.
-
+  ///
+  /// Inlined into the interpreter (MLOAD and MSTORE pass a constant size, so
+  /// the common case is a few compares); growing is out of line.
+  @inline(__always)
   func expandMemory(_ offset: UInt256, _ size: UInt256) -> Bool {
     if size.isZero { return true }
     guard offset.w1 | offset.w2 | offset.w3 == 0, size.w1 | size.w2 | size.w3 == 0,
@@ -50,9 +53,15 @@ public final class Frame {
   }
 
   /// Memory expansion to `end` bytes.
-
+  @inline(__always)
   func expandMemory(end: Int) -> Bool {
     if end <= memory.size { return true }
+    return growMemory(end: end)
+  }
+
+  /// Charges and grows memory to `end` bytes (more than the current size).
+  @inline(never)
+  func growMemory(end: Int) -> Bool {
     let newWords = Int64((end + 31) / 32)
     let oldWords = Int64(memory.size / 32)
     let cost =

@@ -3,13 +3,30 @@ import EVMPrimitives
 /// Per-opcode traits: stack effect, static gas, first fork. One table that
 /// the interpreter, the tests and the tracer all read (evmone's shape), built
 /// fork by fork by layering EIP activations (geth's shape).
-public struct InstructionTable: Sendable {
+public struct InstructionTable: @unchecked Sendable {
   /// Static gas per opcode; `-1` marks an opcode undefined in this fork.
   public let staticGas: [Int32]
   /// Minimum stack height for the opcode (its pops).
   public let minStack: [Int16]
   /// Maximum stack height before the opcode so that it cannot overflow.
   public let maxStack: [Int16]
+  /// The same three traits packed per opcode for the interpreter loop: 256
+  /// entries, allocated once per table and never freed (the tables are the
+  /// static per-fork `tables`), so the loop indexes them without a bounds
+  /// check or a closure.
+  @usableFromInline let entries: UnsafePointer<Entry>
+
+  /// One opcode's traits as the interpreter loop reads them: one load per
+  /// opcode, one unsigned compare for both stack bounds.
+  @usableFromInline
+  struct Entry: Sendable {
+    /// Static gas; negative when the opcode is undefined.
+    @usableFromInline let gas: Int32
+    @usableFromInline let minStack: Int16
+    /// `maxStack - minStack`: the stack height is valid exactly when
+    /// `UInt(height - minStack) <= stackRange`.
+    @usableFromInline let stackRange: UInt16
+  }
 
   /// Stack items an opcode pops and pushes, for every opcode of the last fork.
   public static let stackEffect: [(pops: Int, pushes: Int)] = {
@@ -79,7 +96,7 @@ public struct InstructionTable: Sendable {
     return effect
   }()
 
-  init(gas: [Int32]) {
+  private init(gas: [Int32]) {
     staticGas = gas
     var minStack = [Int16](repeating: 0, count: 256)
     var maxStack = [Int16](repeating: 1024, count: 256)
@@ -90,6 +107,12 @@ public struct InstructionTable: Sendable {
     }
     self.minStack = minStack
     self.maxStack = maxStack
+    let entries = UnsafeMutablePointer<Entry>.allocate(capacity: 256)
+    for op in 0..<256 {
+      entries[op] = Entry(
+        gas: gas[op], minStack: minStack[op], stackRange: UInt16(maxStack[op] - minStack[op]))
+    }
+    self.entries = UnsafePointer(entries)
   }
 
   /// The table for `fork`.

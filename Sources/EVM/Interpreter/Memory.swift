@@ -33,10 +33,13 @@ public struct Memory {
     size = newSize
   }
 
+  @inline(__always)
   func loadWord(_ offset: Int) -> UInt256 { UInt256(bigEndianPointer: buffer + offset) }
 
+  @inline(__always)
   func storeWord(_ offset: Int, _ value: UInt256) { value.storeBigEndian(to: buffer + offset) }
 
+  @inline(__always)
   func storeByte(_ offset: Int, _ value: UInt8) {
     buffer.storeBytes(of: value, toByteOffset: offset, as: UInt8.self)
   }
