@@ -15,16 +15,25 @@ public struct Bloom: Equatable, Sendable {
 
   /// Adds the three bits of keccak256(`data`).
   public mutating func add<C: Collection>(_ data: C) where C.Element == UInt8 {
-    let hash = Keccak256.hash(data).bytes
-    for i in stride(from: 0, to: 6, by: 2) {
-      let bit = (Int(hash[i]) << 8 | Int(hash[i + 1])) & 2047
-      bytes[255 - bit / 8] |= UInt8(1) << UInt8(bit % 8)
-    }
+    add(hash: Keccak256.hash(data))
+  }
+
+  /// Adds the three bits taken from the first six bytes of `hash`.
+  @inline(__always)
+  mutating func add(hash: Bytes32) {
+    setBit(Int(truncatingIfNeeded: hash.b0 >> 48) & 2047)
+    setBit(Int(truncatingIfNeeded: hash.b0 >> 32) & 2047)
+    setBit(Int(truncatingIfNeeded: hash.b0 >> 16) & 2047)
+  }
+
+  @inline(__always)
+  mutating func setBit(_ bit: Int) {
+    bytes[255 - bit / 8] |= UInt8(1) << UInt8(bit % 8)
   }
 
   public mutating func add(_ log: Log) {
-    add(log.address.bytes)
-    for topic in log.topics { add(topic.bytes) }
+    add(hash: Keccak256.hash(address: log.address))
+    for topic in log.topics { add(hash: Keccak256.hash(topic)) }
   }
 
   public mutating func formUnion(_ other: Bloom) {
