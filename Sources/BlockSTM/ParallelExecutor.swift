@@ -22,8 +22,11 @@ public struct ParallelStatistics: Sendable {
   public var validations = 0
   /// Executions that met an ESTIMATE and parked on a lower transaction.
   public var dependencyWaits = 0
-  /// Why the block ran sequentially, when it did.
+  /// Why the block (or its rest) ran sequentially, when it did.
   public var sequentialReason: String? = nil
+  /// The first transaction executed sequentially after conflicts stopped
+  /// the workers (`nil`: none).
+  public var sequentialFrom: Int? = nil
 
   public init() {}
 }
@@ -50,6 +53,12 @@ public struct ParallelStatistics: Sendable {
 public enum ParallelExecutor {
   /// Blocks with fewer transactions than this run sequentially.
   public static let minimumTransactions = 4
+  /// Conflict detection looks at no fewer committed transactions than this,
+  /// and switches only with at least this many left.
+  static let fallbackWarmUp = 16
+  /// More than one conflict per this many committed transactions switches
+  /// the rest of the block to sequential execution.
+  static let conflictRatio = 4
 
   /// Debug-only stress hook: when set, workers call it between the steps of
   /// every task (tests inject random delays to shake out races).
@@ -76,7 +85,7 @@ public enum ParallelExecutor {
   /// sequential executor (and says why in the statistics) when the block is
   /// small, `workers` is 1, or a case cannot be run in parallel safely.
   public static func execute(
-    _ block: Block, state: inout InMemoryState, workers: Int
+    _ block: Block, state: inout InMemoryState, workers: Int, fallbackOnConflicts: Bool = true
   ) throws(BlockError) -> (BlockResult, ParallelStatistics) {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var working = state
@@ -84,7 +93,8 @@ public enum ParallelExecutor {
     let t1 = DispatchTime.now().uptimeNanoseconds
     let env = block.environment
     let (outcomes, statistics) = try executeTransactions(
-      block.transactions, environment: env, state: &working, workers: workers)
+      block.transactions, environment: env, state: &working, workers: workers,
+      fallbackOnConflicts: fallbackOnConflicts)
     let t2 = DispatchTime.now().uptimeNanoseconds
     var receipts: [Receipt] = []
     receipts.reserveCapacity(outcomes.count)
@@ -121,7 +131,8 @@ public enum ParallelExecutor {
   /// run in parallel safely.
   public static func executeTransactions(
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
-    state: inout InMemoryState, workers: Int, forceParallel: Bool = false
+    state: inout InMemoryState, workers: Int, forceParallel: Bool = false,
+    fallbackOnConflicts: Bool = true
   ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
     var statistics = ParallelStatistics()
     statistics.workers = workers
@@ -129,24 +140,10 @@ public enum ParallelExecutor {
       [TransactionOutcome], ParallelStatistics
     ) {
       statistics.sequentialReason = reason
-      var outcomes: [TransactionOutcome] = []
-      outcomes.reserveCapacity(transactions.count)
-      var gasUsed: UInt64 = 0
-      var blobGasUsed: UInt64 = 0
-      for (index, item) in transactions.enumerated() {
-        do {
-          let outcome = try TransactionProcessor.execute(
-            item.transaction, sender: item.sender, view: state, block: env,
-            blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed)
-          state.apply(outcome.changes)
-          gasUsed += outcome.gasUsed
-          blobGasUsed += outcome.blobGasUsed
-          outcomes.append(outcome)
-        } catch {
-          throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
-        }
-      }
-      return (outcomes, statistics)
+      var committer = Committer(state: state, count: transactions.count)
+      try committer.executeRest(transactions, env: env)
+      state = committer.state
+      return (committer.outcomes, statistics)
     }
     if workers <= 1 && !forceParallel { return try sequential("one worker") }
     if transactions.count < minimumTransactions && !forceParallel {
@@ -240,6 +237,20 @@ public enum ParallelExecutor {
       return scheduler.finishValidation(index, aborted: aborted)
     }
 
+    /// Whether conflicts make parallel execution slower than sequential:
+    /// after a warm-up prefix, more than one re-execution or dependency wait
+    /// per `conflictRatio` committed transactions, with enough of the block
+    /// left to gain from switching.
+    @Sendable func shouldFallBack(committed: Int) -> Bool {
+      guard committed >= fallbackWarmUp, transactions.count - committed >= fallbackWarmUp else {
+        return false
+      }
+      let conflicts =
+        counters.reexecutions.load(ordering: .relaxed)
+        + counters.dependencyWaits.load(ordering: .relaxed)
+      return conflicts * conflictRatio > committed
+    }
+
     /// Commits transactions in block order while the lowest uncommitted one
     /// is executed and its reads are final (taken by whichever worker finds
     /// the committer free). Returns a re-execution task when the lowest
@@ -272,6 +283,11 @@ public enum ParallelExecutor {
             finished.store(true, ordering: .sequentiallyConsistent)
             return nil
           }
+          if fallbackOnConflicts && shouldFallBack(committed: c.next) {
+            c.fellBack = true
+            finished.store(true, ordering: .sequentiallyConsistent)
+            return nil
+          }
         }
         finished.store(true, ordering: .sequentiallyConsistent)
         return nil
@@ -297,9 +313,15 @@ public enum ParallelExecutor {
         case nil:
           task = commitReady() ?? scheduler.nextTask()
           if task == nil {
-            // Nothing to do until another worker finishes: yield the core.
+            // Nothing to do until another worker finishes: yield the core,
+            // then sleep briefly (an oversubscribed machine may have
+            // descheduled the worker everyone waits for).
             idle += 1
-            if idle > 8 { sched_yield() }
+            if idle > 256 {
+              usleep(20)
+            } else if idle > 8 {
+              sched_yield()
+            }
           } else {
             idle = 0
           }
@@ -323,8 +345,15 @@ public enum ParallelExecutor {
       result.1.executions = executions
       return result
     }
-    let committed = committer.withLock { $0 }
+    var committed = committer.withLock { $0 }
     if let error = committed.error { throw error }
+    if committed.fellBack {
+      // The committed prefix is final; the rest runs sequentially on it.
+      statistics.sequentialReason =
+        "conflicts: sequential after \(committed.next) of \(transactions.count) transactions"
+      statistics.sequentialFrom = committed.next
+      try committed.executeRest(transactions, env: env)
+    }
     precondition(
       committed.next == transactions.count,
       "Block-STM finished without committing every transaction")
@@ -344,10 +373,27 @@ public enum ParallelExecutor {
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
     var error: BlockError? = nil
+    /// Conflicts made the workers stop; the rest runs sequentially.
+    var fellBack = false
 
     init(state: InMemoryState, count: Int) {
       self.state = state
       outcomes.reserveCapacity(count)
+    }
+
+    /// Executes the transactions from `next` on sequentially.
+    mutating func executeRest(_ transactions: [BlockTransaction], env: BlockEnvironment)
+      throws(BlockError)
+    {
+      while next < transactions.count {
+        let item = transactions[next]
+        let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
+          try TransactionProcessor.execute(
+            item.transaction, sender: item.sender, view: state, block: env,
+            blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed)
+        }
+        try commit(outcome, of: item, index: next, env: env)
+      }
     }
 
     /// The block-order checks (a lazy sender's nonce and balance, block gas

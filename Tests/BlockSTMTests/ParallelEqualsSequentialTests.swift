@@ -33,15 +33,17 @@ import WorldState
   static let workerCounts: [Int] =
     ProcessInfo.processInfo.environment["PEVM_TSAN_QUICK"] != nil ? [2, 4] : [2, 3, 4, 8, 16]
 
-  /// Runs `fixture` sequentially, then with each worker count, and compares.
+  /// Runs `fixture` sequentially, then with each worker count on Block-STM
+  /// alone (no switch to sequential on conflicts), then with 2 workers and
+  /// the conflict switch (the CLI's default), and compares.
   static func compare(_ fixture: BlockFixture, workers: [Int]) throws -> Int {
     var sequentialState = fixture.pre
     let sequential = try BlockExecutor.execute(fixture.block, state: &sequentialState)
     var compared = 0
-    for count in workers {
+    for (count, fallback) in workers.map({ ($0, false) }) + [(2, true)] {
       var state = fixture.pre
       let (parallel, statistics) = try ParallelExecutor.execute(
-        fixture.block, state: &state, workers: count)
+        fixture.block, state: &state, workers: count, fallbackOnConflicts: fallback)
       #expect(parallel.gasUsed == sequential.gasUsed, "\(fixture.name) ×\(count): gas")
       #expect(
         parallel.receiptsRoot == sequential.receiptsRoot, "\(fixture.name) ×\(count): receipts")
