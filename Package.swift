@@ -52,7 +52,8 @@ let package = Package(
       dependencies: ["EVMPrimitives", "EVMCrypto", "Transactions", "EVM", "WorldState"],
       swiftSettings: hotPathSettings),
     .target(
-      name: "BlockSTM", dependencies: ["EVMPrimitives", "EVM", "WorldState", "Execution"],
+      name: "BlockSTM",
+      dependencies: ["EVMPrimitives", "Transactions", "EVM", "WorldState", "Execution"],
       swiftSettings: hotPathSettings),
     .target(
       name: "Fixtures",

@@ -73,6 +73,8 @@ public enum ParallelExecutor {
     var incarnation: Int
     var reads: [(MemoryLocation, ObservedValue)]
     var outcome: Result<TransactionOutcome, InvalidTransaction>
+    /// The bloom of the outcome's logs (when receipts are built).
+    var bloom: Bloom
     /// The value of the executor's write counter just after this
     /// incarnation's writes were recorded.
     var writeEpoch: Int
@@ -92,22 +94,19 @@ public enum ParallelExecutor {
     try BlockExecutor.preExecution(block, state: &working)
     let t1 = DispatchTime.now().uptimeNanoseconds
     let env = block.environment
+    let slots = ReceiptSlots(count: block.transactions.count)
     let (outcomes, statistics) = try executeTransactions(
       block.transactions, environment: env, state: &working, workers: workers,
-      fallbackOnConflicts: fallbackOnConflicts)
+      forceParallel: false, fallbackOnConflicts: fallbackOnConflicts, receipts: slots)
     let t2 = DispatchTime.now().uptimeNanoseconds
-    var receipts: [Receipt] = []
-    receipts.reserveCapacity(outcomes.count)
+    let (receipts, leaves) = slots.collect(block.transactions, outcomes: outcomes, fork: env.fork)
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
     var pending = false
-    for (item, outcome) in zip(block.transactions, outcomes) {
+    for outcome in outcomes {
       gasUsed += outcome.gasUsed
       blobGasUsed += outcome.blobGasUsed
       pending = pending || outcome.calledPendingPrecompile
-      receipts.append(
-        BlockExecutor.makeReceipt(
-          item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: env.fork, root: nil))
     }
     let t2a = DispatchTime.now().uptimeNanoseconds
     let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
@@ -116,10 +115,13 @@ public enum ParallelExecutor {
     let result = BlockExecutor.finish(
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       withdrawals: block.withdrawals,
-      requestsHash: requestsHash, calledPendingPrecompile: pending)
+      requestsHash: requestsHash, calledPendingPrecompile: pending,
+      receiptTrie: slots.trie, receiptLeaves: leaves)
     let t3 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
-      EVMTrace.write("phases pre \((t1-t0)/1000) txs \((t2-t1)/1000) receipts \((t2a-t2)/1000) post \((t2b-t2a)/1000) finish \((t3-t2b)/1000) us\n")
+      EVMTrace.write(
+        "phases pre \((t1-t0)/1000) txs \((t2-t1)/1000) receipts \((t2a-t2)/1000) post \((t2b-t2a)/1000) finish \((t3-t2b)/1000) us\n"
+      )
     }
     return (result, statistics)
   }
@@ -133,6 +135,18 @@ public enum ParallelExecutor {
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
     state: inout InMemoryState, workers: Int, forceParallel: Bool = false,
     fallbackOnConflicts: Bool = true
+  ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
+    try executeTransactions(
+      transactions, environment: env, state: &state, workers: workers,
+      forceParallel: forceParallel, fallbackOnConflicts: fallbackOnConflicts, receipts: nil)
+  }
+
+  /// `executeTransactions`, with the workers also building each committed
+  /// transaction's receipt and receipt-trie leaf into `receipts`.
+  static func executeTransactions(
+    _ transactions: [BlockTransaction], environment env: BlockEnvironment,
+    state: inout InMemoryState, workers: Int, forceParallel: Bool,
+    fallbackOnConflicts: Bool, receipts: ReceiptSlots?
   ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
     var statistics = ParallelStatistics()
     statistics.workers = workers
@@ -177,7 +191,9 @@ public enum ParallelExecutor {
     }
 
     /// Runs one incarnation; returns the follow-up task.
-    @Sendable func execute(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
+    @Sendable func execute(_ index: Int, _ incarnation: Int, _ cache: inout BloomCache)
+      -> Scheduler.Task?
+    {
       while true {
         counters.executions.add(1, ordering: .relaxed)
         if incarnation > 0 { counters.reexecutions.add(1, ordering: .relaxed) }
@@ -205,9 +221,14 @@ public enum ParallelExecutor {
         let writes = (try? outcome.get()).map { writeSet(of: $0.changes) } ?? []
         let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
         let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
+        var bloom = Bloom()
+        if receipts != nil, case .success(let value) = outcome {
+          bloom = Bloom(logs: value.logs, cache: &cache)
+        }
         results.withLock(index) {
           $0 = IncarnationResult(
-            incarnation: incarnation, reads: view.reads, outcome: outcome, writeEpoch: epoch)
+            incarnation: incarnation, reads: view.reads, outcome: outcome, bloom: bloom,
+            writeEpoch: epoch)
         }
         delay?()
         return scheduler.finishExecution(
@@ -255,7 +276,7 @@ public enum ParallelExecutor {
     /// is executed and its reads are final (taken by whichever worker finds
     /// the committer free). Returns a re-execution task when the lowest
     /// transaction had to be aborted.
-    @Sendable func commitReady() -> Scheduler.Task? {
+    @Sendable func commitReady(_ batch: inout [Committed]) -> Scheduler.Task? {
       let task: Scheduler.Task?? = committer.withLockIfAvailable { c -> Scheduler.Task? in
         while c.next < transactions.count {
           let index = c.next
@@ -268,7 +289,9 @@ public enum ParallelExecutor {
           if result.validatedEpoch < c.maxWriteEpoch {
             counters.validations.add(1, ordering: .relaxed)
             if !readsAreValid(result.reads, index) {
-              guard scheduler.tryValidationAbort(index, incarnation: incarnation) else { return nil }
+              guard scheduler.tryValidationAbort(index, incarnation: incarnation) else {
+                return nil
+              }
               counters.aborts.add(1, ordering: .relaxed)
               memory.markEstimates(transaction: index)
               return scheduler.finishAbortAtCommit(index)
@@ -282,6 +305,11 @@ public enum ParallelExecutor {
             c.error = error
             finished.store(true, ordering: .sequentiallyConsistent)
             return nil
+          }
+          if receipts != nil, case .success(let outcome) = result.outcome {
+            batch.append(
+              Committed(
+                index: index, cumulativeGasUsed: c.gasUsed, outcome: outcome, bloom: result.bloom))
           }
           if fallbackOnConflicts && shouldFallBack(committed: c.next) {
             c.fellBack = true
@@ -306,12 +334,26 @@ public enum ParallelExecutor {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       var task: Scheduler.Task? = nil
       var idle = 0
+      var cache = BloomCache()
+      var batch: [Committed] = []
       while !finished.load(ordering: .sequentiallyConsistent) {
         switch task {
-        case .execute(let index, let incarnation)?: task = execute(index, incarnation)
+        case .execute(let index, let incarnation)?: task = execute(index, incarnation, &cache)
         case .validate(let index, let incarnation)?: task = validate(index, incarnation)
         case nil:
-          task = commitReady() ?? scheduler.nextTask()
+          task = commitReady(&batch)
+          if let receipts, !batch.isEmpty {
+            // Outside the committer's lock: encoding and hashing receipts
+            // overlaps with the other workers' execution.
+            for entry in batch {
+              receipts.build(
+                entry.index, type: transactions[entry.index].transaction.type,
+                outcome: entry.outcome, cumulativeGasUsed: entry.cumulativeGasUsed,
+                fork: env.fork, bloom: entry.bloom)
+            }
+            batch.removeAll(keepingCapacity: true)
+          }
+          if task == nil { task = scheduler.nextTask() }
           if task == nil {
             // Nothing to do until another worker finishes: yield the core,
             // then sleep briefly (an oversubscribed machine may have
@@ -359,6 +401,15 @@ public enum ParallelExecutor {
       "Block-STM finished without committing every transaction")
     state = committed.state
     return (committed.outcomes, statistics)
+  }
+
+  /// A transaction just committed, whose receipt the committing worker
+  /// builds once it has left the committer's lock.
+  struct Committed {
+    var index: Int
+    var cumulativeGasUsed: UInt64
+    var outcome: TransactionOutcome
+    var bloom: Bloom
   }
 
   /// The committed prefix of the block: the state after it and its

@@ -66,7 +66,8 @@ final class FlatStorage<Key: FlatHashable, Value> {
   init(bucketCount: Int) {
     self.bucketCount = bucketCount
     // One block: values, keys, control bytes (largest alignment first).
-    let keysOffset = Self.align(bucketCount * MemoryLayout<Value>.stride, MemoryLayout<Key>.alignment)
+    let keysOffset = Self.align(
+      bucketCount * MemoryLayout<Value>.stride, MemoryLayout<Key>.alignment)
     let controlOffset = keysOffset + bucketCount * MemoryLayout<Key>.stride
     let block = UnsafeMutableRawPointer.allocate(
       byteCount: controlOffset + bucketCount,
@@ -324,6 +325,18 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
     }
   }
 
+  /// `body` applied to the value for `key` in place (no copy of the value,
+  /// so no reference counting of what it holds); `nil` when absent.
+  @inlinable @inline(__always)
+  public func withValue<R>(forKey key: Key, _ body: (Value) -> R) -> R? {
+    guard let index = find(key, hash: key.flatHash) else { return nil }
+    return body(storage.unsafelyUnwrapped.values[index])
+  }
+
+  /// Whether `key` has an entry.
+  @inlinable @inline(__always)
+  public func contains(_ key: Key) -> Bool { find(key, hash: key.flatHash) != nil }
+
   /// The value for `key`, inserting `defaultValue()` first when absent;
   /// mutated in place.
   @inlinable
@@ -416,6 +429,15 @@ extension FlatDictionary: ExpressibleByDictionaryLiteral {
   public init(dictionaryLiteral elements: (Key, Value)...) {
     self.init(minimumCapacity: elements.count)
     for (key, value) in elements { self[key] = value }
+  }
+}
+
+extension FlatDictionary where Key: Hashable {
+  /// The entries of a standard dictionary.
+  @inlinable
+  public init(_ dictionary: [Key: Value]) {
+    self.init(minimumCapacity: dictionary.count)
+    for (key, value) in dictionary { self[key] = value }
   }
 }
 

@@ -60,16 +60,11 @@ public enum MerklePatriciaTrie {
 
   /// The root of the trie mapping `RLP(index)` to `values[index]`: the
   /// transactions, receipts and withdrawals roots of a block header.
+  /// The values must be non-empty (encodings of transactions, receipts or
+  /// withdrawals always are).
   public static func orderedRoot(_ values: [[UInt8]]) -> Bytes32 {
-    var pairs: [(key: [UInt8], value: [UInt8])] = []
-    pairs.reserveCapacity(values.count)
-    var encoder = RLPEncoder(reservingCapacity: 9)
-    for (index, value) in values.enumerated() {
-      encoder.removeAll()
-      encoder.append(UInt64(index))
-      pairs.append((key: encoder.bytes, value: value))
-    }
-    return root(pairs)
+    let trie = OrderedTrie(count: values.count)
+    return trie.root(values.indices.map { trie.leaf($0, value: values[$0]) })
   }
 
   /// Root of entries already sorted by key, unique and with non-empty values.
@@ -102,11 +97,19 @@ public enum MerklePatriciaTrie {
 struct TrieBuilder {
   let keys: [[UInt8]]
   let values: [[UInt8]]
-  var out = RLPEncoder(reservingCapacity: 1024)
+  /// When present, the references of the leaves (by position in `keys`),
+  /// computed beforehand (`OrderedTrie`); `values` is then unused.
+  let leafReferences: [TrieReference]?
+  var out: RLPEncoder
 
-  init(keys: [[UInt8]], values: [[UInt8]]) {
+  init(
+    keys: [[UInt8]], values: [[UInt8]], leafReferences: [TrieReference]? = nil,
+    capacity: Int = 1024
+  ) {
     self.keys = keys
     self.values = values
+    self.leafReferences = leafReferences
+    out = RLPEncoder(reservingCapacity: capacity)
   }
 
   /// Nibble `index` of `key` (two per byte, high first).
@@ -120,6 +123,13 @@ struct TrieBuilder {
   /// nibbles) as a child reference: its encoding if under 32 bytes, else the
   /// 32-byte string of its hash.
   mutating func appendReference(_ lo: Int, _ hi: Int, _ depth: Int) {
+    if hi - lo == 1, let leafReferences {
+      switch leafReferences[lo] {
+      case .hash(let hash): out.append(hash)
+      case .embedded(let node): out.storage.append(contentsOf: node)
+      }
+      return
+    }
     let start = out.storage.count
     appendNode(lo, hi, depth)
     if out.storage.count - start >= 32 {

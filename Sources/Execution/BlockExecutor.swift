@@ -56,6 +56,7 @@ public enum BlockExecutor {
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
     var pending = false
+    var bloomCache = BloomCache()
     for (index, item) in block.transactions.enumerated() {
       let outcome: TransactionOutcome
       do {
@@ -72,7 +73,8 @@ public enum BlockExecutor {
       receipts.append(
         makeReceipt(
           item.transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: fork,
-          root: intermediateRoots && fork < .byzantium ? working.stateRoot() : nil))
+          root: intermediateRoots && fork < .byzantium ? working.stateRoot() : nil,
+          bloom: Bloom(logs: outcome.logs, cache: &bloomCache)))
     }
 
     let requestsHash = try postExecution(block, state: &working, receipts: receipts)
@@ -86,24 +88,30 @@ public enum BlockExecutor {
   /// The receipt of one transaction.
   public static func makeReceipt(
     _ type: TransactionType, _ outcome: TransactionOutcome, cumulativeGasUsed: UInt64, fork: Fork,
-    root: Bytes32?
+    root: Bytes32?, bloom: Bloom
   ) -> Receipt {
     Receipt(
       type: type, succeeded: outcome.status.isSuccess,
       postState: fork < .byzantium ? (root ?? .zero) : nil, cumulativeGasUsed: cumulativeGasUsed,
-      logs: outcome.logs)
+      logs: outcome.logs, bloom: bloom)
   }
 
-  /// Roots and bloom over the receipts.
+  /// Roots and bloom over the receipts. `receiptLeaves`, when given, are the
+  /// receipt trie's leaves built beforehand (`receiptTrie.leaf(i, value:
+  /// receipts[i].encoded)`, e.g. by the threads that executed them).
   public static func finish(
     receipts: [Receipt], gasUsed: UInt64, blobGasUsed: UInt64, withdrawals: [Withdrawal]?,
-    requestsHash: Bytes32?, calledPendingPrecompile: Bool
+    requestsHash: Bytes32?, calledPendingPrecompile: Bool,
+    receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil
   ) -> BlockResult {
     var bloom = Bloom()
     for receipt in receipts { bloom.formUnion(receipt.bloom) }
+    let trie = receiptTrie ?? OrderedTrie(count: receipts.count)
+    let leaves =
+      receiptLeaves ?? receipts.indices.map { trie.leaf($0, value: receipts[$0].encoded) }
     return BlockResult(
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, logsBloom: bloom,
-      receiptsRoot: MerklePatriciaTrie.orderedRoot(receipts.map(\.encoded)),
+      receiptsRoot: trie.root(leaves),
       withdrawalsRoot: withdrawals.map { MerklePatriciaTrie.orderedRoot($0.map(\.encoded)) },
       requestsHash: requestsHash, calledPendingPrecompile: calledPendingPrecompile)
   }

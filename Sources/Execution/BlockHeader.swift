@@ -135,9 +135,7 @@ public struct BlockHeader: Sendable, Equatable {
     guard bloom.count == 256 else {
       throw .field("logsBloom", .wrongLength(expected: 256, actual: bloom.count))
     }
-    var logsBloom = Bloom()
-    logsBloom.bytes = bloom
-    self.logsBloom = logsBloom
+    self.logsBloom = Bloom(bytes: bloom)!
     difficulty = try field("difficulty") { r throws(RLPError) in try r.readUInt256() }
     number = try field("number") { r throws(RLPError) in try r.readUInt64() }
     gasLimit = try field("gasLimit") { r throws(RLPError) in try r.readUInt64() }

@@ -2,45 +2,136 @@ import EVM
 import EVMPrimitives
 import Transactions
 
-/// A 2048-bit logs bloom.
+/// A 2048-bit logs bloom, held inline as 32 words (no allocation).
+///
+/// Bit `b` (0…2047, as the Yellow Paper numbers them from the low end of
+/// the 256-byte big-endian string) lives in byte `255 - b / 8`, i.e. in
+/// word `(255 - b / 8) / 8` at byte `(255 - b / 8) % 8` of the word read
+/// big-endian.
 public struct Bloom: Equatable, Sendable {
-  public var bytes: [UInt8]
+  @usableFromInline var words = InlineArray<32, UInt64>(repeating: 0)
 
-  public init() { bytes = [UInt8](repeating: 0, count: 256) }
+  public init() {}
+
+  /// The bloom of the 256 bytes `bytes` (`nil` for another length).
+  public init?(bytes: some Collection<UInt8>) {
+    guard bytes.count == 256 else { return nil }
+    for (i, byte) in bytes.enumerated() {
+      words[i >> 3] |= UInt64(byte) << UInt64(56 - 8 * (i & 7))
+    }
+  }
 
   public init?(hex: String) {
-    guard let bytes = Hex.decode(hex), bytes.count == 256 else { return nil }
-    self.bytes = bytes
+    guard let bytes = Hex.decode(hex) else { return nil }
+    self.init(bytes: bytes)
+  }
+
+  /// The 256 bytes.
+  public var bytes: [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: 256)
+    for i in 0..<256 {
+      bytes[i] = UInt8(truncatingIfNeeded: words[i >> 3] >> UInt64(56 - 8 * (i & 7)))
+    }
+    return bytes
   }
 
   /// Adds the three bits of keccak256(`data`).
   public mutating func add<C: Collection>(_ data: C) where C.Element == UInt8 {
-    add(hash: Keccak256.hash(data))
+    add(bits: Self.bits(of: Keccak256.hash(data)))
   }
 
-  /// Adds the three bits taken from the first six bytes of `hash`.
+  /// The three bit numbers taken from the first six bytes of `hash`, packed
+  /// in 16-bit fields.
   @inline(__always)
-  mutating func add(hash: Bytes32) {
-    setBit(Int(truncatingIfNeeded: hash.b0 >> 48) & 2047)
-    setBit(Int(truncatingIfNeeded: hash.b0 >> 32) & 2047)
-    setBit(Int(truncatingIfNeeded: hash.b0 >> 16) & 2047)
+  static func bits(of hash: Bytes32) -> UInt64 {
+    (hash.b0 >> 16) & 0x07ff_07ff_07ff
+  }
+
+  /// Sets the three bits packed by `bits(of:)`.
+  @inline(__always)
+  mutating func add(bits: UInt64) {
+    setBit(Int(truncatingIfNeeded: bits >> 32) & 0x7ff)
+    setBit(Int(truncatingIfNeeded: bits >> 16) & 0x7ff)
+    setBit(Int(truncatingIfNeeded: bits) & 0x7ff)
   }
 
   @inline(__always)
   mutating func setBit(_ bit: Int) {
-    bytes[255 - bit / 8] |= UInt8(1) << UInt8(bit % 8)
+    let byte = 255 - bit >> 3
+    words[byte >> 3] |= (UInt64(1) << UInt64(bit & 7)) << UInt64(56 - 8 * (byte & 7))
   }
 
+  /// Adds the log's address and topics.
   public mutating func add(_ log: Log) {
-    add(hash: Keccak256.hash(address: log.address))
-    for topic in log.topics { add(hash: Keccak256.hash(topic)) }
+    add(bits: Self.bits(of: Keccak256.hash(address: log.address)))
+    for topic in log.topics { add(bits: Self.bits(of: Keccak256.hash(topic))) }
+  }
+
+  /// Adds the log's address and topics, hashing through `cache`.
+  public mutating func add(_ log: Log, cache: inout BloomCache) {
+    add(bits: cache.bits(address: log.address))
+    for topic in log.topics { add(bits: cache.bits(topic: topic)) }
+  }
+
+  /// The bloom of `logs`, hashing through `cache` when given.
+  public init(logs: [Log], cache: inout BloomCache) {
+    for log in logs { add(log, cache: &cache) }
+  }
+
+  /// The bloom of `logs`.
+  public init(logs: [Log]) {
+    for log in logs { add(log) }
+  }
+
+  /// Appends the 256 bytes as an RLP string.
+  public func append(to encoder: inout RLPEncoder) {
+    var bigEndian = words
+    for i in 0..<32 { bigEndian[i] = words[i].bigEndian }
+    withUnsafeBytes(of: &bigEndian) { encoder.append(bytes: $0) }
   }
 
   public mutating func formUnion(_ other: Bloom) {
-    for i in 0..<256 { bytes[i] |= other.bytes[i] }
+    for i in 0..<32 { words[i] |= other.words[i] }
+  }
+
+  public static func == (a: Bloom, b: Bloom) -> Bool {
+    for i in 0..<32 where a.words[i] != b.words[i] { return false }
+    return true
   }
 
   public var hex: String { Hex.encode(bytes) }
+}
+
+/// Remembers the bloom bits of recently seen log addresses and topics: a
+/// block's logs repeat a few of them (token contracts, the ERC-20 Transfer
+/// topic), and each costs a Keccak-256 otherwise. Direct-mapped, 256
+/// entries; one per thread (not shared).
+public struct BloomCache {
+  var topics = [(Bytes32, UInt64)](repeating: (Bytes32.zero, 0), count: 256)
+  var addresses = [(Address, UInt64)](repeating: (Address.zero, 0), count: 256)
+
+  public init() {}
+
+  @inline(__always)
+  mutating func bits(topic: Bytes32) -> UInt64 {
+    let slot = Int(truncatingIfNeeded: topic.b0 ^ topic.b3) & 255
+    let entry = topics[slot]
+    if entry.1 != 0 && entry.0 == topic { return entry.1 }
+    // Bit 63 marks the entry used (the packed bits never reach it).
+    let bits = Bloom.bits(of: Keccak256.hash(topic)) | (1 << 63)
+    topics[slot] = (topic, bits)
+    return bits
+  }
+
+  @inline(__always)
+  mutating func bits(address: Address) -> UInt64 {
+    let slot = Int(truncatingIfNeeded: address.high ^ address.middle) & 255
+    let entry = addresses[slot]
+    if entry.1 != 0 && entry.0 == address { return entry.1 }
+    let bits = Bloom.bits(of: Keccak256.hash(address: address)) | (1 << 63)
+    addresses[slot] = (address, bits)
+    return bits
+  }
 }
 
 /// A transaction receipt.
@@ -53,23 +144,33 @@ public struct Receipt: Sendable {
   public var logs: [Log]
   public var bloom: Bloom
 
+  /// A receipt whose bloom is computed from `logs`.
   public init(
     type: TransactionType, succeeded: Bool, postState: Bytes32?, cumulativeGasUsed: UInt64,
     logs: [Log]
+  ) {
+    self.init(
+      type: type, succeeded: succeeded, postState: postState, cumulativeGasUsed: cumulativeGasUsed,
+      logs: logs, bloom: Bloom(logs: logs))
+  }
+
+  /// A receipt with its bloom computed beforehand (`Bloom(logs:)`).
+  public init(
+    type: TransactionType, succeeded: Bool, postState: Bytes32?, cumulativeGasUsed: UInt64,
+    logs: [Log], bloom: Bloom
   ) {
     self.type = type
     self.succeeded = succeeded
     self.postState = postState
     self.cumulativeGasUsed = cumulativeGasUsed
     self.logs = logs
-    var bloom = Bloom()
-    for log in logs { bloom.add(log) }
     self.bloom = bloom
   }
 
   /// The EIP-2718 encoding: `type ‖ rlp(...)` for typed receipts.
   public var encoded: [UInt8] {
-    var encoder = RLPEncoder()
+    var encoder = RLPEncoder(reservingCapacity: 320)
+    if type != .legacy { encoder.appendRaw(CollectionOfOne(type.rawValue)) }
     encoder.appendList { list in
       if let postState {
         list.append(postState)
@@ -77,12 +178,12 @@ public struct Receipt: Sendable {
         list.append(succeeded ? UInt64(1) : UInt64(0))
       }
       list.append(cumulativeGasUsed)
-      list.append(bytes: bloom.bytes)
+      bloom.append(to: &list)
       list.appendList { logList in
         for log in logs { Receipt.appendLog(log, to: &logList) }
       }
     }
-    return type == .legacy ? encoder.bytes : [type.rawValue] + encoder.bytes
+    return encoder.bytes
   }
 
   /// RLP([address, [topics], data]).

@@ -2,6 +2,7 @@ import EVM
 import EVMPrimitives
 
 /// One account in the in-memory store.
+@frozen
 public struct StoredAccount: Sendable {
   public var info: AccountInfo
   public var code: Bytecode
@@ -21,38 +22,48 @@ public struct StoredAccount: Sendable {
 /// block hashes BLOCKHASH may ask for. The sequential executor's `StateView`.
 ///
 /// A value type: a transaction reads a copy-on-write snapshot while it runs,
-/// and `apply` commits its `StateChanges` afterwards.
+/// and `apply` commits its `StateChanges` afterwards. The accounts are
+/// layered (`AccountStore`), so a copy that is then written costs what is
+/// written, not the size of the state.
 public struct InMemoryState: StateView, Sendable {
-  public var accounts: FlatDictionary<Address, StoredAccount>
+  public var accounts: AccountStore
   public var blockHashes: [UInt64: Bytes32]
 
   public init(
     accounts: FlatDictionary<Address, StoredAccount> = [:], blockHashes: [UInt64: Bytes32] = [:]
   ) {
-    self.accounts = accounts
+    self.accounts = AccountStore(accounts)
     self.blockHashes = blockHashes
   }
 
   // MARK: StateView
 
-  public func account(_ address: Address) -> AccountInfo? { accounts[address]?.info }
+  @inlinable
+  public func account(_ address: Address) -> AccountInfo? {
+    accounts.withAccount(address) { $0.info }
+  }
 
+  @inlinable
   public func codeHash(_ address: Address) -> Bytes32 {
-    accounts[address]?.info.codeHash ?? Keccak256.emptyHash
+    accounts.withAccount(address) { $0.info.codeHash } ?? Keccak256.emptyHash
   }
 
+  @inlinable
   public func code(_ address: Address, hash: Bytes32) -> Bytecode {
-    accounts[address]?.code ?? .empty
+    accounts.withAccount(address) { $0.code } ?? .empty
   }
 
+  @inlinable
   public func storage(_ address: Address, _ key: UInt256) -> UInt256 {
-    accounts[address]?.storage[key] ?? .zero
+    accounts.withAccount(address) { $0.storage[key] ?? .zero } ?? .zero
   }
 
+  @inlinable
   public func hasStorage(_ address: Address) -> Bool {
-    !(accounts[address]?.storage.isEmpty ?? true)
+    !(accounts.withAccount(address) { $0.storage.isEmpty } ?? true)
   }
 
+  @inlinable
   public func blockHash(_ number: UInt64) -> Bytes32 { blockHashes[number] ?? .zero }
 
   // MARK: Writes
@@ -62,17 +73,23 @@ public struct InMemoryState: StateView, Sendable {
     for (address, change) in changes.accounts {
       guard change.infoChanged else {
         // Storage only, on an account that exists; mutated in place.
-        Self.write(change.storage, into: &accounts[address, default: StoredAccount(info: AccountInfo())])
+        accounts.modify(address, default: StoredAccount(info: AccountInfo())) {
+          Self.write(change.storage, into: &$0)
+        }
         continue
       }
       guard let info = change.info else {
         accounts[address] = nil
         continue
       }
-      Self.update(&accounts[address, default: StoredAccount(info: info)], info: info, change: change)
+      accounts.modify(address, default: StoredAccount(info: info)) {
+        Self.update(&$0, info: info, change: change)
+      }
     }
     for (address, delta) in changes.deltas {
-      Self.add(delta, to: &accounts[address])
+      accounts.modify(address, default: StoredAccount(info: AccountInfo())) {
+        $0.info = delta.applied(to: $0.info)
+      }
     }
   }
 
@@ -99,21 +116,10 @@ public struct InMemoryState: StateView, Sendable {
     write(change.storage, into: &account)
   }
 
-  @inline(__always)
-  private static func add(_ delta: AccountDelta, to account: inout StoredAccount?) {
-    if account != nil {
-      account!.info = delta.applied(to: account!.info)
-    } else {
-      account = StoredAccount(info: delta.applied(to: nil))
-    }
-  }
-
   /// Adds `amount` to the balance, creating the account when absent.
   public mutating func credit(_ address: Address, _ amount: UInt256) {
-    if accounts[address] != nil {
-      accounts[address]!.info.balance = accounts[address]!.info.balance &+ amount
-    } else {
-      accounts[address] = StoredAccount(info: AccountInfo(balance: amount))
+    accounts.modify(address, default: StoredAccount(info: AccountInfo())) {
+      $0.info.balance = $0.info.balance &+ amount
     }
   }
 

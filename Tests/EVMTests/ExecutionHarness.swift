@@ -24,7 +24,8 @@ struct ExecutionHarness {
   ) {
     let bytecode = Bytecode(code)
     state.accounts[address] = StoredAccount(
-      info: AccountInfo(nonce: 1, codeHash: bytecode.hash), code: bytecode, storage: storage)
+      info: AccountInfo(nonce: 1, codeHash: bytecode.hash), code: bytecode,
+      storage: FlatDictionary(storage))
   }
 
   /// Executes a zero-price call to `contract` and applies it.

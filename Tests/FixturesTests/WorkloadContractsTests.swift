@@ -21,7 +21,7 @@ final class WorkloadContractsTests: XCTestCase {
     let bytecode = BytecodeCache.shared.bytecode(for: code)
     state.accounts[address] = StoredAccount(
       info: AccountInfo(balance: .zero, nonce: 1, codeHash: bytecode.hash), code: bytecode,
-      storage: storage)
+      storage: FlatDictionary(storage))
   }
 
   /// Executes a call from `sender` and commits it; returns the outcome.
@@ -193,7 +193,7 @@ final class WorkloadContractsTests: XCTestCase {
       &state, from: alice, to: pool,
       data: WorkloadPool.swapCall(amountIn: UInt256(10), zeroForOne: false))
     XCTAssertEqual(otherToken.status, .revert, "alice has no token 1")
-    XCTAssertEqual(state.accounts[pool]!.storage, storage)
+    XCTAssertEqual(state.accounts[pool]!.storage, FlatDictionary(storage))
   }
 
   func testContractsRunOnLondon() throws {

@@ -1,0 +1,66 @@
+import EVMPrimitives
+import Execution
+import Transactions
+
+/// A block's receipts and receipt-trie leaves, built by the workers as
+/// transactions commit, so that encoding and hashing them overlaps with
+/// execution instead of following it.
+///
+/// Invariants: slot `i` is written at most once, by the worker that committed
+/// transaction `i` (commits hand each index to exactly one worker), and is
+/// read only by `collect`, which the caller runs after every worker has
+/// returned (the join orders the writes before the reads). Distinct slots
+/// are distinct memory, so writers never share a location.
+final class ReceiptSlots: @unchecked Sendable {
+  let trie: OrderedTrie
+  private let receipts: UnsafeMutableBufferPointer<Receipt?>
+  private let leaves: UnsafeMutableBufferPointer<TrieReference?>
+
+  init(count: Int) {
+    trie = OrderedTrie(count: count)
+    receipts = .allocate(capacity: count)
+    receipts.initialize(repeating: nil)
+    leaves = .allocate(capacity: count)
+    leaves.initialize(repeating: nil)
+  }
+
+  deinit {
+    receipts.deinitialize().deallocate()
+    leaves.deinitialize().deallocate()
+  }
+
+  /// Builds the receipt of transaction `index` and its trie leaf.
+  func build(
+    _ index: Int, type: TransactionType, outcome: TransactionOutcome, cumulativeGasUsed: UInt64,
+    fork: Fork, bloom: Bloom
+  ) {
+    let receipt = BlockExecutor.makeReceipt(
+      type, outcome, cumulativeGasUsed: cumulativeGasUsed, fork: fork, root: nil, bloom: bloom)
+    leaves[index] = trie.leaf(index, value: receipt.encoded)
+    receipts[index] = receipt
+  }
+
+  /// Every receipt and leaf, building those no worker built (transactions
+  /// that ran sequentially after a fallback) from `outcomes`.
+  func collect(
+    _ transactions: [BlockTransaction], outcomes: [TransactionOutcome], fork: Fork
+  ) -> (receipts: [Receipt], leaves: [TrieReference]) {
+    var cache = BloomCache()
+    var gasUsed: UInt64 = 0
+    var allReceipts: [Receipt] = []
+    var allLeaves: [TrieReference] = []
+    allReceipts.reserveCapacity(outcomes.count)
+    allLeaves.reserveCapacity(outcomes.count)
+    for (index, outcome) in outcomes.enumerated() {
+      gasUsed += outcome.gasUsed
+      if receipts[index] == nil {
+        build(
+          index, type: transactions[index].transaction.type, outcome: outcome,
+          cumulativeGasUsed: gasUsed, fork: fork, bloom: Bloom(logs: outcome.logs, cache: &cache))
+      }
+      allReceipts.append(receipts[index]!)
+      allLeaves.append(leaves[index]!)
+    }
+    return (allReceipts, allLeaves)
+  }
+}
