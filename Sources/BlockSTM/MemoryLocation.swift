@@ -37,7 +37,8 @@ public enum MemoryLocation: Hashable, Sendable {
     case .code(let a): return FlatHash.combine(a.flatHash, 2)
     case .storage(let a, let k):
       return FlatHash.combine(
-        FlatHash.combine(FlatHash.combine(k.w0 ^ FlatHash.seed ^ a.high, k.w1 ^ a.middle), k.w2 ^ UInt64(a.low)),
+        FlatHash.combine(
+          FlatHash.combine(k.w0 ^ FlatHash.seed ^ a.high, k.w1 ^ a.middle), k.w2 ^ UInt64(a.low)),
         k.w3)
     case .storageEpoch(let a): return FlatHash.combine(a.flatHash, 3)
     case .storageWritten(let a): return FlatHash.combine(a.flatHash, 4)

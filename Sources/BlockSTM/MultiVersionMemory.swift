@@ -1,6 +1,5 @@
 import EVM
 import EVMPrimitives
-import Synchronization
 
 /// Block-STM's multi-version memory: for every location, the values written
 /// by each transaction index (its latest incarnation), or an ESTIMATE marker
@@ -9,18 +8,21 @@ import Synchronization
 /// Invariants:
 /// - Writers: the worker that executed incarnation `k` of transaction `i`
 ///   records its write set (`record`) and, after a failed validation of that
-///   incarnation, the validating worker marks them ESTIMATE (`markEstimates`).
-///   Only one worker at a time owns a given (transaction, incarnation), by the
-///   scheduler's status transitions.
+///   incarnation, the worker that aborted it marks them ESTIMATE
+///   (`markEstimates`). Only one worker at a time owns a given transaction
+///   between those steps, by the scheduler's status transitions (taken under
+///   the scheduler's per-transaction locks, which order one owner's accesses
+///   before the next one's).
 /// - Readers: any worker executing or validating a transaction `j` reads the
-///   highest entry below `j` (`versions(below:)`).
-/// - Ordering: every location's version list lives in one of `shardCount`
-///   shards (chosen by the low bits of the location's hash), each a
-///   `FlatDictionary` behind a pthread lock (`Locked`); a record or a read
-///   holds the shard's lock, so a reader sees either the whole old or the
-///   whole new entry of a location.
-///   The scheduler's atomics order records before the validations that read them.
-public final class MultiVersionMemory: Sendable {
+///   highest entry below `j` (`forEachVersion(of:below:)`).
+/// - Ordering: every location's versions live in one of `shardCount` shards
+///   (chosen by the location's hash), each a `FlatDictionary` behind a spin
+///   lock; a record or a read holds the shard's lock, so a reader sees
+///   either the whole old or the whole new entry of a location.
+/// - `lastWrites[i]` (the locations of transaction `i`'s latest write set)
+///   is touched only by the owner of transaction `i` (see above) and by
+///   `seedEstimate` before the workers start.
+public final class MultiVersionMemory: @unchecked Sendable {
   /// One written version.
   public struct Entry: Sendable {
     public var transaction: Int
@@ -29,17 +31,91 @@ public final class MultiVersionMemory: Sendable {
     public var value: WrittenValue?
   }
 
+  /// The versions of one location, sorted by transaction: the lowest inline
+  /// (most locations have one writer, and then no array is allocated), the
+  /// others in `rest`.
+  struct Versions {
+    var first: Entry
+    var rest: [Entry] = []
+
+    init(_ entry: Entry) { first = entry }
+
+    /// Inserts `entry`, or replaces the entry of its transaction.
+    mutating func upsert(_ entry: Entry) {
+      if entry.transaction == first.transaction {
+        first = entry
+      } else if entry.transaction < first.transaction {
+        rest.insert(first, at: 0)
+        first = entry
+      } else {
+        var index = rest.count
+        while index > 0 && rest[index - 1].transaction > entry.transaction { index -= 1 }
+        if index > 0 && rest[index - 1].transaction == entry.transaction {
+          rest[index - 1] = entry
+        } else {
+          rest.insert(entry, at: index)
+        }
+      }
+    }
+
+    /// Removes the entry of `transaction`; false when none is left.
+    mutating func remove(_ transaction: Int) -> Bool {
+      if first.transaction == transaction {
+        if rest.isEmpty { return false }
+        first = rest.removeFirst()
+      } else {
+        rest.removeAll { $0.transaction == transaction }
+      }
+      return true
+    }
+
+    /// Marks the entry of `transaction` as an ESTIMATE.
+    mutating func markEstimate(_ transaction: Int) {
+      if first.transaction == transaction {
+        first.value = nil
+      } else if let i = rest.lastIndex(where: { $0.transaction == transaction }) {
+        rest[i].value = nil
+      }
+    }
+
+    /// Calls `body` on the entries below `transaction`, highest first, until
+    /// it returns false.
+    @inline(__always)
+    func forEach(below transaction: Int, _ body: (Entry) -> Bool) {
+      if !rest.isEmpty {
+        // Binary search for the first entry at or above `transaction`.
+        var low = 0
+        var high = rest.count
+        while low < high {
+          let mid = (low + high) / 2
+          if rest[mid].transaction < transaction { low = mid + 1 } else { high = mid }
+        }
+        var i = low - 1
+        while i >= 0 {
+          if !body(rest[i]) { return }
+          i -= 1
+        }
+      }
+      if first.transaction < transaction { _ = body(first) }
+    }
+  }
+
   static let shardCount = 64
-  private let shards: [Locked<FlatDictionary<MemoryLocation, [Entry]>>]
+  private let shards: SpinLockedArray<FlatDictionary<MemoryLocation, Versions>>
   /// The locations each transaction's latest incarnation wrote.
-  private let lastWrites: LockedArray<[MemoryLocation]>
+  private let lastWrites: UnsafeMutableBufferPointer<[MemoryLocation]>
 
   public init(transactionCount: Int) {
-    var shards: [Locked<FlatDictionary<MemoryLocation, [Entry]>>] = []
-    shards.reserveCapacity(Self.shardCount)
-    for _ in 0..<Self.shardCount { shards.append(Locked([:])) }
-    self.shards = shards
-    lastWrites = LockedArray(count: transactionCount) { _ in [] }
+    let perShard = transactionCount * 4 / Self.shardCount
+    shards = SpinLockedArray(count: Self.shardCount) { _ in
+      FlatDictionary(minimumCapacity: perShard)
+    }
+    lastWrites = .allocate(capacity: transactionCount)
+    lastWrites.initialize(repeating: [])
+  }
+
+  deinit {
+    lastWrites.deinitialize().deallocate()
   }
 
   @inline(__always)
@@ -52,32 +128,8 @@ public final class MultiVersionMemory: Sendable {
   public func forEachVersion(
     of location: MemoryLocation, below transaction: Int, _ body: (Entry) -> Bool
   ) {
-    shards[shard(location)].withLock { map in
-      guard let entries = map[location] else { return }
-      // Binary search for the first entry at or above `transaction`.
-      var low = 0
-      var high = entries.count
-      while low < high {
-        let mid = (low + high) / 2
-        if entries[mid].transaction < transaction { low = mid + 1 } else { high = mid }
-      }
-      var i = low - 1
-      while i >= 0 {
-        if !body(entries[i]) { return }
-        i -= 1
-      }
-    }
-  }
-
-  /// Inserts or replaces `entry` in a list sorted by transaction, in place.
-  @inline(__always)
-  private static func upsert(_ entries: inout [Entry], _ entry: Entry) {
-    var index = entries.count
-    while index > 0 && entries[index - 1].transaction > entry.transaction { index -= 1 }
-    if index > 0 && entries[index - 1].transaction == entry.transaction {
-      entries[index - 1] = entry
-    } else {
-      entries.insert(entry, at: index)
+    shards.withLock(shard(location)) { map in
+      _ = map.withValue(forKey: location) { $0.forEach(below: transaction, body) }
     }
   }
 
@@ -87,26 +139,28 @@ public final class MultiVersionMemory: Sendable {
   public func record(
     transaction: Int, incarnation: Int, writes: [(MemoryLocation, WrittenValue)]
   ) -> Bool {
-    let previous = lastWrites.withLock(transaction) { $0 }
-    let newLocations = writes.map(\.0)
+    let previous = lastWrites[transaction]
     let wasWritten = LocationSet(previous)
     var wroteNewLocation = false
+    var locations: [MemoryLocation] = []
+    locations.reserveCapacity(writes.count)
     for (location, value) in writes {
+      locations.append(location)
       if !wroteNewLocation && !wasWritten.contains(location) { wroteNewLocation = true }
       let entry = Entry(transaction: transaction, incarnation: incarnation, value: value)
-      shards[shard(location)].withLock { map in
-        Self.upsert(&map[location, default: []], entry)
+      shards.withLock(shard(location)) { map in
+        map[location, default: Versions(entry)].upsert(entry)
       }
     }
     if !previous.isEmpty {
-      let isWritten = LocationSet(newLocations)
+      let isWritten = LocationSet(locations)
       for location in previous where !isWritten.contains(location) {
-        shards[shard(location)].withLock { map in
-          map[location]?.removeAll { $0.transaction == transaction }
+        shards.withLock(shard(location)) { map in
+          if map[location]?.remove(transaction) == false { map[location] = nil }
         }
       }
     }
-    lastWrites.withLock(transaction) { $0 = newLocations }
+    lastWrites[transaction] = locations
     return wroteNewLocation
   }
 
@@ -133,25 +187,22 @@ public final class MultiVersionMemory: Sendable {
     }
   }
 
-  /// Before execution starts: records an ESTIMATE of `transaction` at a
-  /// location it is known to write (its sender), so readers above wait.
+  /// Before execution starts (one thread): records an ESTIMATE of
+  /// `transaction` at a location it is known to write (its sender), so
+  /// readers above wait.
   public func seedEstimate(transaction: Int, location: MemoryLocation) {
-    shards[shard(location)].withLock { map in
-      Self.upsert(
-        &map[location, default: []], Entry(transaction: transaction, incarnation: 0, value: nil))
+    let entry = Entry(transaction: transaction, incarnation: 0, value: nil)
+    shards.withLock(shard(location)) { map in
+      map[location, default: Versions(entry)].upsert(entry)
     }
-    lastWrites.withLock(transaction) { $0.append(location) }
+    lastWrites[transaction].append(location)
   }
 
   /// Marks every location written by `transaction` as ESTIMATE.
   public func markEstimates(transaction: Int) {
-    let locations = lastWrites.withLock(transaction) { $0 }
-    for location in locations {
-      shards[shard(location)].withLock { map in
-        guard let i = map[location]?.lastIndex(where: { $0.transaction == transaction }) else {
-          return
-        }
-        map[location]![i].value = nil
+    for location in lastWrites[transaction] {
+      shards.withLock(shard(location)) { map in
+        map[location]?.markEstimate(transaction)
       }
     }
   }

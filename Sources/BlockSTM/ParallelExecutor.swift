@@ -97,7 +97,8 @@ public enum ParallelExecutor {
     let slots = ReceiptSlots(count: block.transactions.count)
     let (outcomes, statistics) = try executeTransactions(
       block.transactions, environment: env, state: &working, workers: workers,
-      forceParallel: false, fallbackOnConflicts: fallbackOnConflicts, receipts: slots)
+      forceParallel: false, fallbackOnConflicts: fallbackOnConflicts,
+      receipts: getenv("PEVM_NO_RS") == nil ? slots : nil)
     let t2 = DispatchTime.now().uptimeNanoseconds
     let (receipts, leaves) = slots.collect(block.transactions, outcomes: outcomes, fork: env.fork)
     var gasUsed: UInt64 = 0
@@ -169,7 +170,7 @@ public enum ParallelExecutor {
     let memory = MultiVersionMemory(transactionCount: transactions.count)
     let scheduler = Scheduler(transactionCount: transactions.count)
     let resolver = LocationResolver(memory: memory, preState: state)
-    let results = LockedArray<IncarnationResult?>(count: transactions.count) { _ in nil }
+    let results = SpinLockedArray<IncarnationResult?>(count: transactions.count) { _ in nil }
     let counters = Counters()
     let delay = debugDelay
     /// Bumped after every recorded write set (see `IncarnationResult.writeEpoch`).

@@ -40,9 +40,9 @@ public final class Scheduler: Sendable {
   }
 
   public let count: Int
-  private let cells: LockedArray<Cell>
+  private let cells: SpinLockedArray<Cell>
   /// Transactions parked on each transaction's ESTIMATEs.
-  private let dependents: LockedArray<[Int]>
+  private let dependents: SpinLockedArray<[Int]>
   private let executionIndex = Atomic<Int>(0)
   private let validationIndex = Atomic<Int>(0)
   private let decreaseCount = Atomic<Int>(0)
@@ -51,8 +51,8 @@ public final class Scheduler: Sendable {
 
   public init(transactionCount: Int) {
     count = transactionCount
-    cells = LockedArray(count: transactionCount) { _ in Cell() }
-    dependents = LockedArray(count: transactionCount) { _ in [] }
+    cells = SpinLockedArray(count: transactionCount) { _ in Cell() }
+    dependents = SpinLockedArray(count: transactionCount) { _ in [] }
   }
 
   public var isDone: Bool { doneMarker.load(ordering: .sequentiallyConsistent) }

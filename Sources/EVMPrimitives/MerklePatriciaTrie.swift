@@ -70,7 +70,7 @@ public enum MerklePatriciaTrie {
   /// Root of entries already sorted by key, unique and with non-empty values.
   static func rootOfSorted(keys: [[UInt8]], values: [[UInt8]]) -> Bytes32 {
     if keys.isEmpty { return emptyRoot }
-    var builder = TrieBuilder(keys: keys, values: values)
+    var builder = TrieBuilder(keys: ByteKeys(keys: keys), count: keys.count, values: values)
     builder.appendNode(0, keys.count, 0)
     // The root is always referenced by hash, however short its encoding.
     return builder.out.storage.withUnsafeBytes { Keccak256.hash($0) }
@@ -93,33 +93,51 @@ public enum MerklePatriciaTrie {
   }
 }
 
-/// Writes trie nodes for sorted, unique keys into one RLP buffer.
-struct TrieBuilder {
+/// The sorted, unique keys a `TrieBuilder` builds over, by position.
+protocol TrieKeys {
+  /// The number of nibbles of the key at `position`.
+  func nibbleCount(_ position: Int) -> Int
+  /// Nibble `index` of the key at `position` (two per byte, high first).
+  func nibble(_ position: Int, _ index: Int) -> UInt8
+}
+
+/// Keys held as byte arrays.
+struct ByteKeys: TrieKeys {
   let keys: [[UInt8]]
+
+  @inline(__always)
+  func nibbleCount(_ position: Int) -> Int { keys[position].count * 2 }
+
+  @inline(__always)
+  func nibble(_ position: Int, _ index: Int) -> UInt8 {
+    let byte = keys[position][index >> 1]
+    return index & 1 == 0 ? byte >> 4 : byte & 0x0f
+  }
+}
+
+/// Writes trie nodes for sorted, unique keys into one RLP buffer.
+///
+/// Leaves come either from `values` (encoded here) or, when given, from
+/// `leafReferences`: each leaf's reference built beforehand (`OrderedTrie`).
+struct TrieBuilder<Keys: TrieKeys> {
+  let keys: Keys
+  let count: Int
   let values: [[UInt8]]
-  /// When present, the references of the leaves (by position in `keys`),
-  /// computed beforehand (`OrderedTrie`); `values` is then unused.
   let leafReferences: [TrieReference]?
   var out: RLPEncoder
 
   init(
-    keys: [[UInt8]], values: [[UInt8]], leafReferences: [TrieReference]? = nil,
+    keys: Keys, count: Int, values: [[UInt8]] = [], leafReferences: [TrieReference]? = nil,
     capacity: Int = 1024
   ) {
     self.keys = keys
+    self.count = count
     self.values = values
     self.leafReferences = leafReferences
     out = RLPEncoder(reservingCapacity: capacity)
   }
 
-  /// Nibble `index` of `key` (two per byte, high first).
-  @inline(__always)
-  static func nibble(_ key: [UInt8], _ index: Int) -> UInt8 {
-    let byte = key[index >> 1]
-    return index & 1 == 0 ? byte >> 4 : byte & 0x0f
-  }
-
-  /// Appends the node for `keys[lo..<hi]` (which share their first `depth`
+  /// Appends the node for keys `lo..<hi` (which share their first `depth`
   /// nibbles) as a child reference: its encoding if under 32 bytes, else the
   /// 32-byte string of its hash.
   mutating func appendReference(_ lo: Int, _ hi: Int, _ depth: Int) {
@@ -141,26 +159,24 @@ struct TrieBuilder {
     }
   }
 
-  /// Appends the RLP encoding of the node for `keys[lo..<hi]` at `depth`.
+  /// Appends the RLP encoding of the node for keys `lo..<hi` at `depth`.
   mutating func appendNode(_ lo: Int, _ hi: Int, _ depth: Int) {
-    let first = keys[lo]
     if hi - lo == 1 {
       // Leaf: the rest of the path and the value.
       let header = out.beginList()
-      appendHexPrefix(first, from: depth, to: first.count * 2, leaf: true)
+      appendHexPrefix(lo, from: depth, to: keys.nibbleCount(lo), leaf: true)
       out.append(bytes: values[lo])
       out.endList(header)
       return
     }
     // The range is sorted, so its common prefix is that of its first and last keys.
-    let last = keys[hi - 1]
-    let limit = min(first.count, last.count) * 2
+    let limit = min(keys.nibbleCount(lo), keys.nibbleCount(hi - 1))
     var common = depth
-    while common < limit, Self.nibble(first, common) == Self.nibble(last, common) { common += 1 }
+    while common < limit, keys.nibble(lo, common) == keys.nibble(hi - 1, common) { common += 1 }
     if common > depth {
       // Extension: the shared nibbles, then the branch below them.
       let header = out.beginList()
-      appendHexPrefix(first, from: depth, to: common, leaf: false)
+      appendHexPrefix(lo, from: depth, to: common, leaf: false)
       appendReference(lo, hi, common)
       out.endList(header)
       return
@@ -169,13 +185,13 @@ struct TrieBuilder {
     let header = out.beginList()
     var i = lo
     var valueIndex = -1
-    if first.count * 2 == depth {
+    if keys.nibbleCount(lo) == depth {
       valueIndex = lo
       i += 1
     }
     for n in 0..<16 as Range<UInt8> {
       var j = i
-      while j < hi, Self.nibble(keys[j], depth) == n { j += 1 }
+      while j < hi, keys.nibble(j, depth) == n { j += 1 }
       if j > i {
         appendReference(i, j, depth + 1)
       } else {
@@ -191,16 +207,28 @@ struct TrieBuilder {
     out.endList(header)
   }
 
-  /// Appends nibbles `start..<end` of `key` in hex-prefix encoding as an RLP
-  /// string: a flag nibble (2 for a leaf, +1 for odd length), a padding nibble
-  /// for even lengths, then the nibbles packed two per byte.
-  mutating func appendHexPrefix(_ key: [UInt8], from start: Int, to end: Int, leaf: Bool) {
+  /// Appends nibbles `start..<end` of the key at `position` in hex-prefix
+  /// encoding as an RLP string: a flag nibble (2 for a leaf, +1 for odd
+  /// length), a padding nibble for even lengths, then the nibbles packed two
+  /// per byte.
+  mutating func appendHexPrefix(_ position: Int, from start: Int, to end: Int, leaf: Bool) {
+    let keys = self.keys
+    Self.appendHexPrefix(
+      from: start, to: end, leaf: leaf, into: &out, nibble: { keys.nibble(position, $0) })
+  }
+
+  /// Hex-prefix encoding of nibbles `start..<end` given by `nibble`.
+  @inline(__always)
+  static func appendHexPrefix(
+    from start: Int, to end: Int, leaf: Bool, into out: inout RLPEncoder,
+    nibble: (Int) -> UInt8
+  ) {
     let length = end - start
     let odd = length & 1
     var firstByte = UInt8((leaf ? 2 : 0) + odd) << 4
     var position = start
     if odd == 1 {
-      firstByte |= Self.nibble(key, start)
+      firstByte |= nibble(start)
       position += 1
     }
     let byteCount = length / 2 + 1
@@ -210,13 +238,9 @@ struct TrieBuilder {
     }
     out.appendHeader(length: byteCount, offset: 0x80)
     out.storage.append(firstByte)
-    if position & 1 == 0 {
-      out.storage.append(contentsOf: key[(position >> 1)..<(end >> 1)])
-    } else {
-      while position < end {
-        out.storage.append(Self.nibble(key, position) << 4 | Self.nibble(key, position + 1))
-        position += 2
-      }
+    while position < end {
+      out.storage.append(nibble(position) << 4 | nibble(position + 1))
+      position += 2
     }
   }
 }

@@ -12,13 +12,14 @@
 public struct OrderedTrie: Sendable {
   /// The number of entries.
   public let count: Int
-  /// Entry indices in key order.
-  @usableFromInline let order: [Int]
+  /// The keys in key order.
+  let keys: OrderedKeys
   /// Per entry index: the nibble depth of its leaf (the nibbles of its key
   /// that the nodes above consume).
-  @usableFromInline let depths: [Int]
+  let depths: [Int]
 
   public init(count: Int) {
+    precondition(count >= 0 && count < 1 << 48, "entry count out of range")
     self.count = count
     // RLP(i) in byte order: 1…127 (one byte 0x01…0x7f), 0 (0x80), then
     // 128, 129, … (0x81 xx, 0x82 xx xx, …; longer keys sort after shorter).
@@ -27,19 +28,14 @@ public struct OrderedTrie: Sendable {
     if count > 1 { order.append(contentsOf: 1..<min(count, 128)) }
     if count > 0 { order.append(0) }
     if count > 128 { order.append(contentsOf: 128..<count) }
-    self.order = order
+    keys = OrderedKeys(order: order)
     var depths = [Int](repeating: 0, count: count)
     if count > 1 {
-      // Shared nibbles of each adjacent pair in key order.
-      var shared = [Int](repeating: 0, count: count - 1)
-      for position in 0..<(count - 1) {
-        shared[position] = Self.sharedNibbles(
-          Self.key(order[position]), Self.key(order[position + 1]))
-      }
+      var before = 0
       for position in 0..<count {
-        let before = position > 0 ? shared[position - 1] : 0
-        let after = position < count - 1 ? shared[position] : 0
+        let after = position < count - 1 ? keys.sharedNibbles(position, position + 1) : 0
         depths[order[position]] = max(before, after) + 1
+        before = after
       }
     }
     self.depths = depths
@@ -52,26 +48,20 @@ public struct OrderedTrie: Sendable {
     return encoder.bytes
   }
 
-  /// The number of leading nibbles `a` and `b` share.
-  static func sharedNibbles(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    var i = 0
-    while i < a.count && i < b.count && a[i] == b[i] { i += 1 }
-    if i < a.count && i < b.count && a[i] >> 4 == b[i] >> 4 { return 2 * i + 1 }
-    return 2 * i
-  }
-
   /// The reference to entry `index`'s leaf node, `value` being the entry's
   /// encoding (non-empty). Pure: safe to call concurrently.
   public func leaf(_ index: Int, value: [UInt8]) -> TrieReference {
     precondition(index >= 0 && index < count && !value.isEmpty)
-    let key = Self.key(index)
-    var builder = TrieBuilder(keys: [], values: [], capacity: value.count + 16)
-    let header = builder.out.beginList()
-    builder.appendHexPrefix(key, from: depths[index], to: key.count * 2, leaf: true)
-    builder.out.append(bytes: value)
-    builder.out.endList(header)
-    let node = builder.out.bytes
-    return node.count >= 32 ? .hash(Keccak256.hash(node)) : .embedded(node)
+    let key = OrderedKeys.packed(index)
+    var out = RLPEncoder(reservingCapacity: value.count + 16)
+    let header = out.beginList()
+    TrieBuilder<OrderedKeys>.appendHexPrefix(
+      from: depths[index], to: key.nibbles, leaf: true, into: &out,
+      nibble: { key.nibble($0) })
+    out.append(bytes: value)
+    out.endList(header)
+    return out.storage.count >= 32
+      ? .hash(out.storage.withUnsafeBytes { Keccak256.hash($0) }) : .embedded(out.storage)
   }
 
   /// The root over every entry's leaf reference (`leaves[i]` for entry `i`).
@@ -86,10 +76,51 @@ public struct OrderedTrie: Sendable {
       }
     }
     var builder = TrieBuilder(
-      keys: order.map(Self.key), values: [],
-      leafReferences: order.map { leaves[$0] })
+      keys: keys, count: count, leafReferences: keys.order.map { leaves[$0] },
+      capacity: 4096)
     builder.appendNode(0, count, 0)
     return builder.out.storage.withUnsafeBytes { Keccak256.hash($0) }
+  }
+}
+
+/// The keys `RLP(i)` of an ordered trie, computed from `i`: at most 8 bytes
+/// for the entry counts allowed, held left-aligned in a `UInt64`.
+struct OrderedKeys: TrieKeys, Sendable {
+  /// Entry indices in key order.
+  let order: [Int]
+
+  struct Packed {
+    var bits: UInt64
+    var nibbles: Int
+
+    @inline(__always)
+    func nibble(_ index: Int) -> UInt8 {
+      UInt8(truncatingIfNeeded: bits >> UInt64(60 - 4 * index)) & 0x0f
+    }
+  }
+
+  /// `RLP(index)` packed: `0x80` for zero, the byte itself below 128, else
+  /// `0x80 + length` and the big-endian bytes.
+  @inline(__always)
+  static func packed(_ index: Int) -> Packed {
+    if index == 0 { return Packed(bits: 0x80 << 56, nibbles: 2) }
+    if index < 128 { return Packed(bits: UInt64(index) << 56, nibbles: 2) }
+    let length = (64 - UInt64(index).leadingZeroBitCount + 7) / 8
+    let bits = UInt64(0x80 + length) << 56 | UInt64(index) << UInt64(56 - 8 * length)
+    return Packed(bits: bits, nibbles: 2 * (length + 1))
+  }
+
+  @inline(__always)
+  func nibbleCount(_ position: Int) -> Int { Self.packed(order[position]).nibbles }
+
+  @inline(__always)
+  func nibble(_ position: Int, _ index: Int) -> UInt8 { Self.packed(order[position]).nibble(index) }
+
+  /// The number of leading nibbles the keys at two positions share.
+  func sharedNibbles(_ a: Int, _ b: Int) -> Int {
+    let x = Self.packed(order[a])
+    let y = Self.packed(order[b])
+    return min((x.bits ^ y.bits).leadingZeroBitCount / 4, x.nibbles, y.nibbles)
   }
 }
 

@@ -105,7 +105,9 @@ public enum BlockExecutor {
     receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil
   ) -> BlockResult {
     var bloom = Bloom()
-    for receipt in receipts { bloom.formUnion(receipt.bloom) }
+    receipts.withUnsafeBufferPointer { receipts in
+      for i in receipts.indices { bloom.formUnion(receipts[i].bloom) }
+    }
     let trie = receiptTrie ?? OrderedTrie(count: receipts.count)
     let leaves =
       receiptLeaves ?? receipts.indices.map { trie.leaf($0, value: receipts[$0].encoded) }

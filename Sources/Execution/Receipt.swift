@@ -9,15 +9,26 @@ import Transactions
 /// word `(255 - b / 8) / 8` at byte `(255 - b / 8) % 8` of the word read
 /// big-endian.
 public struct Bloom: Equatable, Sendable {
-  @usableFromInline var words = InlineArray<32, UInt64>(repeating: 0)
+  /// Words 0…15 and 16…31 (two vectors: union and comparison are a few
+  /// vector operations).
+  @usableFromInline var low = SIMD16<UInt64>()
+  @usableFromInline var high = SIMD16<UInt64>()
 
   public init() {}
+
+  @usableFromInline
+  subscript(word i: Int) -> UInt64 {
+    @inline(__always) get { i < 16 ? low[i] : high[i - 16] }
+    @inline(__always) set {
+      if i < 16 { low[i] = newValue } else { high[i - 16] = newValue }
+    }
+  }
 
   /// The bloom of the 256 bytes `bytes` (`nil` for another length).
   public init?(bytes: some Collection<UInt8>) {
     guard bytes.count == 256 else { return nil }
     for (i, byte) in bytes.enumerated() {
-      words[i >> 3] |= UInt64(byte) << UInt64(56 - 8 * (i & 7))
+      self[word: i >> 3] |= UInt64(byte) << UInt64(56 - 8 * (i & 7))
     }
   }
 
@@ -30,7 +41,7 @@ public struct Bloom: Equatable, Sendable {
   public var bytes: [UInt8] {
     var bytes = [UInt8](repeating: 0, count: 256)
     for i in 0..<256 {
-      bytes[i] = UInt8(truncatingIfNeeded: words[i >> 3] >> UInt64(56 - 8 * (i & 7)))
+      bytes[i] = UInt8(truncatingIfNeeded: self[word: i >> 3] >> UInt64(56 - 8 * (i & 7)))
     }
     return bytes
   }
@@ -58,7 +69,7 @@ public struct Bloom: Equatable, Sendable {
   @inline(__always)
   mutating func setBit(_ bit: Int) {
     let byte = 255 - bit >> 3
-    words[byte >> 3] |= (UInt64(1) << UInt64(bit & 7)) << UInt64(56 - 8 * (byte & 7))
+    self[word: byte >> 3] |= (UInt64(1) << UInt64(bit & 7)) << UInt64(56 - 8 * (byte & 7))
   }
 
   /// Adds the log's address and topics.
@@ -85,19 +96,22 @@ public struct Bloom: Equatable, Sendable {
 
   /// Appends the 256 bytes as an RLP string.
   public func append(to encoder: inout RLPEncoder) {
-    var bigEndian = words
-    for i in 0..<32 { bigEndian[i] = words[i].bigEndian }
+    var bigEndian = (low, high)
+    for i in 0..<16 {
+      bigEndian.0[i] = low[i].bigEndian
+      bigEndian.1[i] = high[i].bigEndian
+    }
     withUnsafeBytes(of: &bigEndian) { encoder.append(bytes: $0) }
   }
 
+  @inlinable
   public mutating func formUnion(_ other: Bloom) {
-    for i in 0..<32 { words[i] |= other.words[i] }
+    low |= other.low
+    high |= other.high
   }
 
-  public static func == (a: Bloom, b: Bloom) -> Bool {
-    for i in 0..<32 where a.words[i] != b.words[i] { return false }
-    return true
-  }
+  @inlinable
+  public static func == (a: Bloom, b: Bloom) -> Bool { a.low == b.low && a.high == b.high }
 
   public var hex: String { Hex.encode(bytes) }
 }
