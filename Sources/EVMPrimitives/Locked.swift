@@ -50,45 +50,6 @@ public final class Locked<Value>: @unchecked Sendable {
   }
 }
 
-/// A fixed number of values, each guarded by its own mutex, in two flat
-/// buffers (one allocation for the locks, one for the values) instead of one
-/// `Locked` object per value: Block-STM keeps one per transaction.
-///
-/// Invariant: element `i` is read and written only inside `withLock(i)`.
-public final class LockedArray<Element>: @unchecked Sendable {
-  @usableFromInline let mutexes: UnsafeMutablePointer<pthread_mutex_t>
-  @usableFromInline let elements: UnsafeMutablePointer<Element>
-  public let count: Int
-
-  public init(count: Int, _ initial: (Int) -> Element) {
-    self.count = count
-    mutexes = .allocate(capacity: max(count, 1))
-    elements = .allocate(capacity: max(count, 1))
-    for i in 0..<count {
-      pthread_mutex_init(mutexes + i, nil)
-      (elements + i).initialize(to: initial(i))
-    }
-  }
-
-  deinit {
-    for i in 0..<count { pthread_mutex_destroy(mutexes + i) }
-    elements.deinitialize(count: count)
-    mutexes.deallocate()
-    elements.deallocate()
-  }
-
-  /// Runs `body` with exclusive access to element `index`.
-  @inlinable @inline(__always)
-  public func withLock<Result>(_ index: Int, _ body: (inout Element) throws -> Result) rethrows
-    -> Result
-  {
-    precondition(index >= 0 && index < count, "LockedArray index out of range")
-    pthread_mutex_lock(mutexes + index)
-    defer { pthread_mutex_unlock(mutexes + index) }
-    return try body(&elements[index])
-  }
-}
-
 /// A fixed number of values, each guarded by its own spin lock, in flat
 /// buffers: no per-element set-up or tear-down (a pthread mutex needs both),
 /// and a lock word of four bytes.
