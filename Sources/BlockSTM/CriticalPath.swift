@@ -46,6 +46,14 @@ public enum CriticalPath {
       return state.hasStorage(address)
     }
     mutating func blockHash(_ number: UInt64) -> Bytes32 { state.blockHash(number) }
+    /// Liveness alone: a dependency only while the account is dead (an
+    /// earlier transaction's credit would have brought it to life); fee
+    /// credits to a live account change nothing this read saw.
+    mutating func isDead(_ address: Address) -> Bool {
+      let dead = state.isDead(address)
+      if dead { reads.insert(.basic(address)) }
+      return dead
+    }
   }
 
   /// Executes `block`'s transactions sequentially on a copy of `state` (after

@@ -69,11 +69,17 @@ public final class MultiVersionMemory: @unchecked Sendable {
       return true
     }
 
-    /// Marks the entry of `transaction` as an ESTIMATE.
+    /// Marks the entry of `transaction` as an ESTIMATE, unless it is a lazy
+    /// delta: the re-execution almost surely writes a delta again, and a
+    /// reader that sums the old one is caught by validation if it differs
+    /// (every commit revalidates against the final prefix), so readers need
+    /// not wait — a block's every transaction credits the coinbase this way.
     mutating func markEstimate(_ transaction: Int) {
       if first.transaction == transaction {
+        if case .delta? = first.value { return }
         first.value = nil
       } else if let i = rest.lastIndex(where: { $0.transaction == transaction }) {
+        if case .delta? = rest[i].value { return }
         rest[i].value = nil
       }
     }

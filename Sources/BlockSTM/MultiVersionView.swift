@@ -10,6 +10,9 @@ public enum ObservedValue: Equatable, Sendable {
   case storage(UInt256)
   /// `hasStorage` was answered from the pre-state (no earlier writer).
   case noStorageWriter
+  /// Only the account's liveness was asked (`isDead`): valid while it stays
+  /// dead or stays alive, whatever its balance.
+  case dead(Bool)
 }
 
 /// The outcome of resolving a location for a transaction.
@@ -120,6 +123,18 @@ struct LocationResolver: @unchecked Sendable {
     return written ? .unsupported : .value(.noStorageWriter)
   }
 
+  /// Whether a recorded read still sees what it saw.
+  func stillObserves(_ location: MemoryLocation, _ observed: ObservedValue, below index: Int)
+    -> Bool
+  {
+    if case .dead(let dead) = observed, case .basic(let address) = location {
+      guard case .value(.account(let info)) = account(address, below: index) else { return false }
+      return (info.map(\.isEmpty) ?? true) == dead
+    }
+    guard case .value(let now) = resolve(location, below: index) else { return false }
+    return now == observed
+  }
+
   /// Re-resolves a recorded read.
   func resolve(_ location: MemoryLocation, below index: Int) -> Resolution {
     switch location {
@@ -197,6 +212,22 @@ struct MultiVersionView: StateView {
       return value
     }
     return resolver.preState.storage(address, key)
+  }
+
+  mutating func isDead(_ address: Address) -> Bool {
+    switch resolver.account(address, below: index) {
+    case .value(.account(let info)):
+      let dead = info.map(\.isEmpty) ?? true
+      reads.append((.basic(address), .dead(dead)))
+      return dead
+    case .value: return true  // not reached: accounts resolve to `.account`
+    case .blocked(let transaction):
+      if blockedBy == nil { blockedBy = transaction }
+      return resolver.preState.isDead(address)
+    case .unsupported:
+      unsupported = true
+      return true
+    }
   }
 
   mutating func hasStorage(_ address: Address) -> Bool {

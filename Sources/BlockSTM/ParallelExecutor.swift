@@ -117,7 +117,8 @@ public enum ParallelExecutor {
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending,
-      receiptTrie: slots.trie, receiptLeaves: leaves)
+      receiptTrie: slots.trie, receiptLeaves: leaves,
+      threads: statistics.sequentialReason == nil ? workers : 1)
     let t3 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
       EVMTrace.write(
@@ -182,8 +183,7 @@ public enum ParallelExecutor {
     /// Whether every recorded read of `index` still resolves to what it saw.
     @Sendable func readsAreValid(_ reads: [(MemoryLocation, ObservedValue)], _ index: Int) -> Bool {
       for (location, observed) in reads {
-        guard case .value(let now) = resolver.resolve(location, below: index), now == observed
-        else {
+        guard resolver.stillObserves(location, observed, below: index) else {
           if STMTrace.enabled { EVMTrace.write("abort \(index) at \(location)\n") }
           return false
         }
@@ -192,11 +192,11 @@ public enum ParallelExecutor {
     }
 
     /// Runs one incarnation; returns the follow-up task.
-    @Sendable func execute(_ index: Int, _ incarnation: Int, _ cache: inout BloomCache)
+    @Sendable func execute(_ index: Int, _ incarnation: Int, _ local: inout WorkerLocal)
       -> Scheduler.Task?
     {
       while true {
-        counters.executions.add(1, ordering: .relaxed)
+        local.executions += 1
         if incarnation > 0 { counters.reexecutions.add(1, ordering: .relaxed) }
         var view = MultiVersionView(resolver: resolver, index: index)
         let item = transactions[index]
@@ -224,7 +224,7 @@ public enum ParallelExecutor {
         let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
         var bloom = Bloom()
         if receipts != nil, case .success(let value) = outcome {
-          bloom = Bloom(logs: value.logs, cache: &cache)
+          bloom = Bloom(logs: value.logs, cache: &local.bloomCache)
         }
         results.withLock(index) {
           $0 = IncarnationResult(
@@ -238,8 +238,10 @@ public enum ParallelExecutor {
     }
 
     /// Validates one incarnation; returns the follow-up task.
-    @Sendable func validate(_ index: Int, _ incarnation: Int) -> Scheduler.Task? {
-      counters.validations.add(1, ordering: .relaxed)
+    @Sendable func validate(_ index: Int, _ incarnation: Int, _ local: inout WorkerLocal)
+      -> Scheduler.Task?
+    {
+      local.validations += 1
       let startEpoch = writeEpoch.load(ordering: .sequentiallyConsistent)
       let reads = results.withLock(index) { $0?.reads } ?? []
       let valid = readsAreValid(reads, index)
@@ -277,40 +279,52 @@ public enum ParallelExecutor {
     /// is executed and its reads are final (taken by whichever worker finds
     /// the committer free). Returns a re-execution task when the lowest
     /// transaction had to be aborted.
-    @Sendable func commitReady(_ batch: inout [Committed]) -> Scheduler.Task? {
+    @Sendable func commitReady(_ local: inout WorkerLocal) -> Scheduler.Task? {
       let task: Scheduler.Task?? = committer.withLockIfAvailable { c -> Scheduler.Task? in
         while c.next < transactions.count {
           let index = c.next
-          guard let incarnation = scheduler.executedIncarnation(index),
-            let result = results.withLock(index, { $0 }), result.incarnation == incarnation
-          else { return nil }
-          // Every transaction below is committed: its last writes are final.
-          // A validation that started after them all is conclusive; else
-          // validate now, against the final prefix.
-          if result.validatedEpoch < c.maxWriteEpoch {
-            counters.validations.add(1, ordering: .relaxed)
-            if !readsAreValid(result.reads, index) {
-              guard scheduler.tryValidationAbort(index, incarnation: incarnation) else {
-                return nil
-              }
-              counters.aborts.add(1, ordering: .relaxed)
-              memory.markEstimates(transaction: index)
-              return scheduler.finishAbortAtCommit(index)
+          guard let incarnation = scheduler.executedIncarnation(index) else { return nil }
+          // Decided under the result's lock, without copying it: the
+          // result is moved out when the transaction commits (it is never
+          // needed again).
+          let step: CommitStep = results.withLock(index) { slot in
+            guard slot?.incarnation == incarnation else { return .notReady }
+            // Every transaction below is committed: its last writes are
+            // final. A validation that started after them all is
+            // conclusive; else validate now, against the final prefix.
+            if slot!.validatedEpoch < c.maxWriteEpoch {
+              local.validations += 1
+              if !readsAreValid(slot!.reads, index) { return .abort }
             }
+            guard scheduler.tryCommit(index, incarnation: incarnation) else { return .notReady }
+            return .commit(slot.take()!)
           }
-          guard scheduler.tryCommit(index, incarnation: incarnation) else { return nil }
+          let result: IncarnationResult
+          switch step {
+          case .notReady: return nil
+          case .abort:
+            guard scheduler.tryValidationAbort(index, incarnation: incarnation) else { return nil }
+            counters.aborts.add(1, ordering: .relaxed)
+            memory.markEstimates(transaction: index)
+            return scheduler.finishAbortAtCommit(index)
+          case .commit(let taken): result = taken
+          }
           c.maxWriteEpoch = max(c.maxWriteEpoch, result.writeEpoch)
+          let item = transactions[index]
           do throws(BlockError) {
-            try c.commit(result.outcome, of: transactions[index], index: index, env: env)
+            try c.commit(result.outcome, of: item, index: index, env: env)
           } catch {
             c.error = error
             finished.store(true, ordering: .sequentiallyConsistent)
             return nil
           }
           if receipts != nil, case .success(let outcome) = result.outcome {
-            batch.append(
+            local.committed.append(
               Committed(
-                index: index, cumulativeGasUsed: c.gasUsed, outcome: outcome, bloom: result.bloom))
+                index: index,
+                receipt: BlockExecutor.makeReceipt(
+                  item.transaction.type, outcome, cumulativeGasUsed: c.gasUsed, fork: env.fork,
+                  root: nil, bloom: result.bloom)))
           }
           if fallbackOnConflicts && shouldFallBack(committed: c.next) {
             c.fellBack = true
@@ -324,35 +338,39 @@ public enum ParallelExecutor {
       return task ?? nil
     }
 
-    // Each transaction will write its sender's account: mark that as an
-    // ESTIMATE up front, so a later transaction of the same sender that
-    // reads the account waits for it instead of running on stale state.
-    for (index, item) in transactions.enumerated() {
-      memory.seedEstimate(transaction: index, location: .basic(item.sender))
+    // Each transaction will write its sender's account: where a sender
+    // sends again later in the block, mark that as an ESTIMATE up front, so
+    // that its later transaction waits instead of running on a stale nonce.
+    var lastBySender = FlatDictionary<Address, Int>(minimumCapacity: transactions.count)
+    transactions.withUnsafeBufferPointer { transactions in
+      for index in transactions.indices {
+        let sender = transactions[index].sender
+        if let earlier = lastBySender[sender] {
+          if earlier >= 0 { memory.seedEstimate(transaction: earlier, location: .basic(sender)) }
+          memory.seedEstimate(transaction: index, location: .basic(sender))
+          lastBySender[sender] = -1  // seeded from here on
+        } else {
+          lastBySender[sender] = index
+        }
+      }
     }
 
     let s1 = DispatchTime.now().uptimeNanoseconds
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       var task: Scheduler.Task? = nil
       var idle = 0
-      var cache = BloomCache()
-      var batch: [Committed] = []
+      var local = WorkerLocal()
       while !finished.load(ordering: .sequentiallyConsistent) {
         switch task {
-        case .execute(let index, let incarnation)?: task = execute(index, incarnation, &cache)
-        case .validate(let index, let incarnation)?: task = validate(index, incarnation)
+        case .execute(let index, let incarnation)?: task = execute(index, incarnation, &local)
+        case .validate(let index, let incarnation)?: task = validate(index, incarnation, &local)
         case nil:
-          task = commitReady(&batch)
-          if let receipts, !batch.isEmpty {
+          task = commitReady(&local)
+          if let receipts, !local.committed.isEmpty {
             // Outside the committer's lock: encoding and hashing receipts
             // overlaps with the other workers' execution.
-            for entry in batch {
-              receipts.build(
-                entry.index, type: transactions[entry.index].transaction.type,
-                outcome: entry.outcome, cumulativeGasUsed: entry.cumulativeGasUsed,
-                fork: env.fork, bloom: entry.bloom)
-            }
-            batch.removeAll(keepingCapacity: true)
+            for entry in local.committed { receipts.store(entry.receipt, at: entry.index) }
+            local.committed.removeAll(keepingCapacity: true)
           }
           if task == nil { task = scheduler.nextTask() }
           if task == nil {
@@ -360,7 +378,9 @@ public enum ParallelExecutor {
             // then sleep briefly (an oversubscribed machine may have
             // descheduled the worker everyone waits for).
             idle += 1
+            local.idleRounds += 1
             if idle > 256 {
+              local.idleSleeps += 1
               usleep(20)
             } else if idle > 8 {
               sched_yield()
@@ -370,11 +390,17 @@ public enum ParallelExecutor {
           }
         }
       }
+      counters.executions.add(local.executions, ordering: .relaxed)
+      counters.validations.add(local.validations, ordering: .relaxed)
+      counters.idleRounds.add(local.idleRounds, ordering: .relaxed)
+      counters.idleSleeps.add(local.idleSleeps, ordering: .relaxed)
     }
 
     let s2 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
-      EVMTrace.write("stm setup \((s1-s0)/1000) run \((s2-s1)/1000) us\n")
+      EVMTrace.write(
+        "stm setup \((s1-s0)/1000) run \((s2-s1)/1000) us, idle rounds \(counters.idleRounds.load(ordering: .relaxed)) sleeps \(counters.idleSleeps.load(ordering: .relaxed))\n"
+      )
     }
     statistics.executions = counters.executions.load(ordering: .relaxed)
     statistics.reexecutions = counters.reexecutions.load(ordering: .relaxed)
@@ -404,13 +430,33 @@ public enum ParallelExecutor {
     return (committed.outcomes, statistics)
   }
 
+  /// What one worker counts and keeps to itself (summed into `Counters`
+  /// when it finishes, so that counting costs no shared cache line).
+  struct WorkerLocal {
+    var executions = 0
+    var validations = 0
+    var idleRounds = 0
+    var idleSleeps = 0
+    var bloomCache = BloomCache()
+    /// Transactions this worker committed whose receipts it has yet to build.
+    var committed: [Committed] = []
+  }
+
   /// A transaction just committed, whose receipt the committing worker
   /// builds once it has left the committer's lock.
   struct Committed {
     var index: Int
-    var cumulativeGasUsed: UInt64
-    var outcome: TransactionOutcome
-    var bloom: Bloom
+    var receipt: Receipt
+  }
+
+  /// What the committer does with the lowest uncommitted transaction.
+  enum CommitStep {
+    /// Not executed yet, or being re-executed.
+    case notReady
+    /// Its reads are stale: abort and re-execute it.
+    case abort
+    /// Its reads are final: commit this result.
+    case commit(IncarnationResult)
   }
 
   /// The committed prefix of the block: the state after it and its
@@ -541,6 +587,9 @@ public enum ParallelExecutor {
     let aborts = Atomic<Int>(0)
     let validations = Atomic<Int>(0)
     let dependencyWaits = Atomic<Int>(0)
+    /// Rounds in which a worker found nothing to do, and sleeps.
+    let idleRounds = Atomic<Int>(0)
+    let idleSleeps = Atomic<Int>(0)
     /// Set when a case cannot run in parallel safely; workers then stop.
     let unsupported = Atomic<Bool>(false)
   }

@@ -29,13 +29,8 @@ final class ReceiptSlots: @unchecked Sendable {
     leaves.deinitialize().deallocate()
   }
 
-  /// Builds the receipt of transaction `index` and its trie leaf.
-  func build(
-    _ index: Int, type: TransactionType, outcome: TransactionOutcome, cumulativeGasUsed: UInt64,
-    fork: Fork, bloom: Bloom
-  ) {
-    let receipt = BlockExecutor.makeReceipt(
-      type, outcome, cumulativeGasUsed: cumulativeGasUsed, fork: fork, root: nil, bloom: bloom)
+  /// Stores the receipt of transaction `index` with its trie leaf.
+  func store(_ receipt: Receipt, at index: Int) {
     leaves[index] = trie.leaf(index, value: receipt.encoded)
     receipts[index] = receipt
   }
@@ -54,9 +49,11 @@ final class ReceiptSlots: @unchecked Sendable {
     for (index, outcome) in outcomes.enumerated() {
       gasUsed += outcome.gasUsed
       if receipts[index] == nil {
-        build(
-          index, type: transactions[index].transaction.type, outcome: outcome,
-          cumulativeGasUsed: gasUsed, fork: fork, bloom: Bloom(logs: outcome.logs, cache: &cache))
+        store(
+          BlockExecutor.makeReceipt(
+            transactions[index].transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: fork,
+            root: nil, bloom: Bloom(logs: outcome.logs, cache: &cache)),
+          at: index)
       }
       allReceipts.append(receipts[index]!)
       allLeaves.append(leaves[index]!)

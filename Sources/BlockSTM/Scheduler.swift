@@ -43,11 +43,19 @@ public final class Scheduler: Sendable {
   private let cells: SpinLockedArray<Cell>
   /// Transactions parked on each transaction's ESTIMATEs.
   private let dependents: SpinLockedArray<[Int]>
+  // Each index on its own cache line (the padding between them): both are
+  // hammered by every worker, and sharing a line would make every claim of
+  // one invalidate the other in the other cores' caches.
+  private let padding0 = CacheLinePadding()
   private let executionIndex = Atomic<Int>(0)
+  private let padding1 = CacheLinePadding()
   private let validationIndex = Atomic<Int>(0)
-  private let decreaseCount = Atomic<Int>(0)
+  private let padding2 = CacheLinePadding()
   private let activeTasks = Atomic<Int>(0)
+  private let padding3 = CacheLinePadding()
+  private let decreaseCount = Atomic<Int>(0)
   private let doneMarker = Atomic<Bool>(false)
+  private let padding4 = CacheLinePadding()
 
   public init(transactionCount: Int) {
     count = transactionCount
@@ -226,4 +234,15 @@ public final class Scheduler: Sendable {
     activeTasks.subtract(1, ordering: .sequentiallyConsistent)
     return nil
   }
+}
+
+/// 128 bytes of nothing: keeps the atomics around it on cache lines of their
+/// own (two 64-byte lines, as adjacent-line prefetching pairs them).
+struct CacheLinePadding {
+  let words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+    0, 0, 0, 0, 0, 0, 0, 0
+  )
+  let more: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+    0, 0, 0, 0, 0, 0, 0, 0
+  )
 }

@@ -115,6 +115,15 @@ struct ByteKeys: TrieKeys {
   }
 }
 
+/// The node of keys `lo..<hi` (by position) at nibble depth `depth`.
+struct TrieSubtree: Hashable, Sendable {
+  var lo: Int
+  var hi: Int
+  var depth: Int
+}
+
+extension TrieBuilder: Sendable where Keys: Sendable {}
+
 /// Writes trie nodes for sorted, unique keys into one RLP buffer.
 ///
 /// Leaves come either from `values` (encoded here) or, when given, from
@@ -124,6 +133,9 @@ struct TrieBuilder<Keys: TrieKeys> {
   let count: Int
   let values: [[UInt8]]
   let leafReferences: [TrieReference]?
+  /// References of whole subtrees computed beforehand (by other threads),
+  /// for the node of keys `lo..<hi` at `depth`.
+  var subtreeReferences: [TrieSubtree: TrieReference] = [:]
   var out: RLPEncoder
 
   init(
@@ -137,12 +149,54 @@ struct TrieBuilder<Keys: TrieKeys> {
     out = RLPEncoder(reservingCapacity: capacity)
   }
 
+  /// The reference to the node of keys `lo..<hi` at `depth`.
+  mutating func reference(_ subtree: TrieSubtree) -> TrieReference {
+    out.removeAll()
+    appendNode(subtree.lo, subtree.hi, subtree.depth)
+    if out.storage.count >= 32 { return .hash(out.storage.withUnsafeBytes { Keccak256.hash($0) }) }
+    return .embedded(out.storage)
+  }
+
+  /// Subtrees of at most `limit` keys (and more than one) that together
+  /// cover the nodes below the root, found by the same splitting as
+  /// `appendNode`.
+  func subtrees(_ lo: Int, _ hi: Int, _ depth: Int, limit: Int, into list: inout [TrieSubtree]) {
+    if hi - lo == 1 { return }
+    if hi - lo <= limit && depth > 0 {
+      list.append(TrieSubtree(lo: lo, hi: hi, depth: depth))
+      return
+    }
+    let limitNibbles = min(keys.nibbleCount(lo), keys.nibbleCount(hi - 1))
+    var common = depth
+    while common < limitNibbles, keys.nibble(lo, common) == keys.nibble(hi - 1, common) {
+      common += 1
+    }
+    if common > depth {
+      subtrees(lo, hi, common, limit: limit, into: &list)
+      return
+    }
+    var i = lo
+    if keys.nibbleCount(lo) == depth { i += 1 }
+    for n in 0..<16 as Range<UInt8> {
+      var j = i
+      while j < hi, keys.nibble(j, depth) == n { j += 1 }
+      if j > i { subtrees(i, j, depth + 1, limit: limit, into: &list) }
+      i = j
+    }
+  }
+
   /// Appends the node for keys `lo..<hi` (which share their first `depth`
   /// nibbles) as a child reference: its encoding if under 32 bytes, else the
   /// 32-byte string of its hash.
   mutating func appendReference(_ lo: Int, _ hi: Int, _ depth: Int) {
+    var known: TrieReference? = nil
     if hi - lo == 1, let leafReferences {
-      switch leafReferences[lo] {
+      known = leafReferences[lo]
+    } else if !subtreeReferences.isEmpty {
+      known = subtreeReferences[TrieSubtree(lo: lo, hi: hi, depth: depth)]
+    }
+    if let known {
+      switch known {
       case .hash(let hash): out.append(hash)
       case .embedded(let node): out.storage.append(contentsOf: node)
       }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The trie of a block's list (`RLP(index) → value`: its transactions,
 /// receipts or withdrawals), split so that the expensive part — encoding and
 /// hashing each entry's leaf — can run per entry, in any order and on any
@@ -62,6 +64,33 @@ public struct OrderedTrie: Sendable {
     out.endList(header)
     return out.storage.count >= 32
       ? .hash(out.storage.withUnsafeBytes { Keccak256.hash($0) }) : .embedded(out.storage)
+  }
+
+  /// The root over every entry's leaf reference (`leaves[i]` for entry `i`),
+  /// the nodes below the top few levels built on `threads` threads.
+  public func root(_ leaves: [TrieReference], threads: Int) -> Bytes32 {
+    guard threads > 1 && count >= 256 else { return root(leaves) }
+    let ordered = keys.order.map { leaves[$0] }
+    let builder = TrieBuilder(keys: keys, count: count, leafReferences: ordered, capacity: 4096)
+    var found: [TrieSubtree] = []
+    builder.subtrees(0, count, 0, limit: max(16, count / (8 * threads)), into: &found)
+    let subtrees = found
+    let references = UnsafeMutableBufferPointer<TrieReference?>.allocate(capacity: subtrees.count)
+    references.initialize(repeating: nil)
+    defer { references.deinitialize().deallocate() }
+    let slots = UnsafeSendable(references)
+    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+      // Each thread builds every `threads`-th subtree into its own slots.
+      var local = builder
+      for i in stride(from: thread, to: subtrees.count, by: threads) {
+        slots.value[i] = local.reference(subtrees[i])
+      }
+    }
+    var top = builder
+    for (subtree, reference) in zip(subtrees, references) { top.subtreeReferences[subtree] = reference! }
+    top.out.removeAll()
+    top.appendNode(0, count, 0)
+    return top.out.storage.withUnsafeBytes { Keccak256.hash($0) }
   }
 
   /// The root over every entry's leaf reference (`leaves[i]` for entry `i`).
@@ -129,4 +158,12 @@ struct OrderedKeys: TrieKeys, Sendable {
 public enum TrieReference: Sendable, Equatable {
   case hash(Bytes32)
   case embedded([UInt8])
+}
+
+/// A value handed to concurrent closures whose accesses the caller keeps
+/// apart (here: each thread writes distinct slots of a buffer, read after
+/// the threads are joined).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }

@@ -102,7 +102,7 @@ public enum BlockExecutor {
   public static func finish(
     receipts: [Receipt], gasUsed: UInt64, blobGasUsed: UInt64, withdrawals: [Withdrawal]?,
     requestsHash: Bytes32?, calledPendingPrecompile: Bool,
-    receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil
+    receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil, threads: Int = 1
   ) -> BlockResult {
     var bloom = Bloom()
     receipts.withUnsafeBufferPointer { receipts in
@@ -113,7 +113,7 @@ public enum BlockExecutor {
       receiptLeaves ?? receipts.indices.map { trie.leaf($0, value: receipts[$0].encoded) }
     return BlockResult(
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, logsBloom: bloom,
-      receiptsRoot: trie.root(leaves),
+      receiptsRoot: trie.root(leaves, threads: threads),
       withdrawalsRoot: withdrawals.map { MerklePatriciaTrie.orderedRoot($0.map(\.encoded)) },
       requestsHash: requestsHash, calledPendingPrecompile: calledPendingPrecompile)
   }

@@ -282,9 +282,12 @@ public enum TransactionProcessor {
     let fee = UInt256(gasUsed) &* priorityFee
     if !fee.isZero {
       state.credit(block.coinbase, fee)
-    } else {
-      // A zero fee still modifies the coinbase: created before Spurious
-      // Dragon, deleted when empty after it.
+    } else if fork < .spuriousDragon {
+      // A zero fee still writes the coinbase: created when absent.
+      state.addBalance(block.coinbase, .zero)
+    } else if state.isDead(block.coinbase) {
+      // From Spurious Dragon a zero fee changes a live coinbase in nothing
+      // and deletes an existing empty one: only its liveness is read.
       state.addBalance(block.coinbase, .zero)
     }
     let changes = state.finalize()

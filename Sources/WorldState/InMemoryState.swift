@@ -66,6 +66,11 @@ public struct InMemoryState: StateView, Sendable {
   @inlinable
   public func blockHash(_ number: UInt64) -> Bytes32 { blockHashes[number] ?? .zero }
 
+  @inlinable
+  public func isDead(_ address: Address) -> Bool {
+    accounts.withAccount(address) { $0.info.isEmpty } ?? true
+  }
+
   // MARK: Writes
 
   /// Commits one transaction's diff.

@@ -54,6 +54,18 @@ import Testing
     }
   }
 
+  /// The root built with subtrees on several threads equals the one-thread root.
+  @Test(arguments: [255, 256, 300, 1_000, 4_097, 20_000])
+  func rootOnThreads(count: Int) {
+    let values = (0..<count).map { Self.value($0, seed: 11) }
+    let trie = OrderedTrie(count: count)
+    let leaves = values.indices.map { trie.leaf($0, value: values[$0]) }
+    let expected = Self.reference(values)
+    for threads in [1, 2, 3, 8] {
+      #expect(trie.root(leaves, threads: threads) == expected, "count \(count), \(threads) threads")
+    }
+  }
+
   @Test func emptyTrie() {
     #expect(OrderedTrie(count: 0).root([]) == MerklePatriciaTrie.emptyRoot)
   }

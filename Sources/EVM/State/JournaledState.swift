@@ -69,6 +69,9 @@ public final class JournaledState<View: StateView> {
   @usableFromInline var pendingDeltas = FlatDictionary<Address, AccountDelta>()
   /// Code of accounts known only by their code hash (not fully loaded).
   @usableFromInline var codeOnly = FlatDictionary<Address, Bytecode>()
+  /// The view's answer to `isDead` for accounts not fully loaded (a read:
+  /// never undone by a revert).
+  @usableFromInline var knownDead = FlatDictionary<Address, Bool>()
   @usableFromInline var journal: [JournalEntry] = []
   /// Logs emitted so far (truncated on revert).
   public private(set) var logs: [Log] = []
@@ -202,11 +205,28 @@ public final class JournaledState<View: StateView> {
 
   public func exists(_ address: Address) -> Bool { load(address).exists }
 
-  /// EIP-161 "dead": absent, or present and empty.
-
+  /// EIP-161 "dead": absent, or present and empty. An account this
+  /// transaction has not read is not read whole for this: the view is asked
+  /// for its liveness alone (see `StateView.isDead`), with this
+  /// transaction's pending credit on top; a pending debit (which could empty
+  /// it) makes it read whole.
   public func isDead(_ address: Address) -> Bool {
-    let entry = load(address)
-    return !entry.exists || entry.info.isEmpty
+    if let entry = accounts[address], entry.loaded {
+      return !entry.exists || entry.info.isEmpty
+    }
+    if let delta = pendingDeltas[address] {
+      if delta.nonce != 0 { return false }
+      if !delta.balance.isZero {
+        // A credit (top bit clear) leaves it non-empty; a debit may empty it.
+        if delta.balance.w3 >> 63 == 0 { return false }
+        let entry = load(address)
+        return !entry.exists || entry.info.isEmpty
+      }
+    }
+    if let dead = knownDead[address] { return dead }
+    let dead = view.isDead(address)
+    knownDead[address] = dead
+    return dead
   }
 
   public func balance(_ address: Address) -> UInt256 { load(address).info.balance }
@@ -258,7 +278,13 @@ public final class JournaledState<View: StateView> {
   /// The pre-Paris message-call touch: creates the account when absent and,
   /// from Spurious Dragon, makes it a candidate for deletion at the end of the
   /// transaction if it is empty then (EIP-161).
+  ///
+  /// From Spurious Dragon, touching a live account changes nothing (it is
+  /// not empty now; if the transaction empties it later, that write marks
+  /// it for deletion anyway), so an account not read yet is asked only for
+  /// its liveness, not read whole.
   public func touch(_ address: Address) {
+    if fork >= .spuriousDragon, accounts[address]?.loaded != true, !isDead(address) { return }
     let entry = load(address)
     if entry.touched && entry.exists { return }
     modify(address) {

@@ -29,4 +29,17 @@ public protocol StateView {
   /// The hash of block `number` (zero when unknown); the caller has already
   /// checked the 256-block window.
   mutating func blockHash(_ number: UInt64) -> Bytes32
+  /// EIP-161 "dead": the account is absent or empty. Asked instead of
+  /// `account` where only that matters (the new-account charge of a value
+  /// CALL), so that Block-STM records a read of the account's liveness, which
+  /// other transactions' fee credits do not change, rather than of its
+  /// balance.
+  mutating func isDead(_ address: Address) -> Bool
+}
+
+extension StateView {
+  public mutating func isDead(_ address: Address) -> Bool {
+    guard let info = account(address) else { return true }
+    return info.isEmpty
+  }
 }
