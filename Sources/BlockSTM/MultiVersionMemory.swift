@@ -37,12 +37,27 @@ public final class MultiVersionMemory: @unchecked Sendable {
   struct Versions {
     var first: Entry
     var rest: [Entry] = []
+    /// How many entries are deltas that lower the balance (only those can
+    /// make an account empty; see `liveness`).
+    var debits: Int
 
-    init(_ entry: Entry) { first = entry }
+    init(_ entry: Entry) {
+      first = entry
+      debits = Self.isDebit(entry) ? 1 : 0
+    }
+
+    /// A delta whose balance part is a subtraction (two's complement).
+    @inline(__always)
+    static func isDebit(_ entry: Entry) -> Bool {
+      if case .delta(let delta)? = entry.value { return delta.balance.w3 >> 63 != 0 }
+      return false
+    }
 
     /// Inserts `entry`, or replaces the entry of its transaction.
     mutating func upsert(_ entry: Entry) {
+      if Self.isDebit(entry) { debits += 1 }
       if entry.transaction == first.transaction {
+        if Self.isDebit(first) { debits -= 1 }
         first = entry
       } else if entry.transaction < first.transaction {
         rest.insert(first, at: 0)
@@ -51,6 +66,7 @@ public final class MultiVersionMemory: @unchecked Sendable {
         var index = rest.count
         while index > 0 && rest[index - 1].transaction > entry.transaction { index -= 1 }
         if index > 0 && rest[index - 1].transaction == entry.transaction {
+          if Self.isDebit(rest[index - 1]) { debits -= 1 }
           rest[index - 1] = entry
         } else {
           rest.insert(entry, at: index)
@@ -61,12 +77,43 @@ public final class MultiVersionMemory: @unchecked Sendable {
     /// Removes the entry of `transaction`; false when none is left.
     mutating func remove(_ transaction: Int) -> Bool {
       if first.transaction == transaction {
+        if Self.isDebit(first) { debits -= 1 }
         if rest.isEmpty { return false }
         first = rest.removeFirst()
-      } else {
-        rest.removeAll { $0.transaction == transaction }
+      } else if let i = rest.firstIndex(where: { $0.transaction == transaction }) {
+        if Self.isDebit(rest[i]) { debits -= 1 }
+        rest.remove(at: i)
       }
       return true
+    }
+
+    /// The liveness of an account location below `transaction`, found
+    /// without summing every delta when no delta lowers the balance: the
+    /// highest credit (or nonce increment) proves it alive — the account
+    /// only gains from there on — and a full write or the pre-state decides
+    /// otherwise. With a debit present the caller must sum (`needsSum`).
+    func liveness(below transaction: Int) -> Liveness {
+      guard debits == 0 else { return .needsSum }
+      var result = Liveness.preState
+      forEach(below: transaction) { entry in
+        switch entry.value {
+        case nil:
+          result = .blocked(entry.transaction)
+          return false
+        case .delta(let delta)?:
+          if delta.nonce != 0 || !delta.balance.isZero {
+            result = .alive
+            return false
+          }
+          return true
+        case .account(let info)?:
+          result = .written(info)
+          return false
+        default:
+          return true
+        }
+      }
+      return result
     }
 
     /// Marks the entry of `transaction` as an ESTIMATE, unless it is a lazy
@@ -103,6 +150,28 @@ public final class MultiVersionMemory: @unchecked Sendable {
         }
       }
       if first.transaction < transaction { _ = body(first) }
+    }
+  }
+
+  /// What `Versions.liveness` found.
+  enum Liveness {
+    /// A credit or nonce increment below: alive whatever came before.
+    case alive
+    /// The highest write below is this full value (no credit above it).
+    case written(AccountInfo?)
+    /// Nothing decisive below: as in the pre-state.
+    case preState
+    /// An ESTIMATE of this transaction stands in the way.
+    case blocked(Int)
+    /// A debit is recorded: sum the deltas.
+    case needsSum
+  }
+
+  /// The liveness of `address`'s account below `transaction`.
+  func liveness(of address: Address, below transaction: Int) -> Liveness {
+    let location = MemoryLocation.basic(address)
+    return shards.withLock(shard(location)) { map in
+      map.withValue(forKey: location) { $0.liveness(below: transaction) } ?? .preState
     }
   }
 

@@ -123,13 +123,28 @@ struct LocationResolver: @unchecked Sendable {
     return written ? .unsupported : .value(.noStorageWriter)
   }
 
+  /// EIP-161 deadness below `index` (see `MultiVersionMemory.liveness`).
+  func isDead(_ address: Address, below index: Int) -> Resolution {
+    switch memory.liveness(of: address, below: index) {
+    case .alive: return .value(.dead(false))
+    case .written(let info): return .value(.dead(info.map(\.isEmpty) ?? true))
+    case .preState: return .value(.dead(preState.isDead(address)))
+    case .blocked(let transaction): return .blocked(transaction)
+    case .needsSum:
+      switch account(address, below: index) {
+      case .value(.account(let info)): return .value(.dead(info.map(\.isEmpty) ?? true))
+      case let other: return other
+      }
+    }
+  }
+
   /// Whether a recorded read still sees what it saw.
   func stillObserves(_ location: MemoryLocation, _ observed: ObservedValue, below index: Int)
     -> Bool
   {
-    if case .dead(let dead) = observed, case .basic(let address) = location {
-      guard case .value(.account(let info)) = account(address, below: index) else { return false }
-      return (info.map(\.isEmpty) ?? true) == dead
+    if case .dead = observed, case .basic(let address) = location {
+      guard case .value(let now) = isDead(address, below: index) else { return false }
+      return now == observed
     }
     guard case .value(let now) = resolve(location, below: index) else { return false }
     return now == observed
@@ -215,12 +230,11 @@ struct MultiVersionView: StateView {
   }
 
   mutating func isDead(_ address: Address) -> Bool {
-    switch resolver.account(address, below: index) {
-    case .value(.account(let info)):
-      let dead = info.map(\.isEmpty) ?? true
+    switch resolver.isDead(address, below: index) {
+    case .value(.dead(let dead)):
       reads.append((.basic(address), .dead(dead)))
       return dead
-    case .value: return true  // not reached: accounts resolve to `.account`
+    case .value: return true  // not reached: deadness resolves to `.dead`
     case .blocked(let transaction):
       if blockedBy == nil { blockedBy = transaction }
       return resolver.preState.isDead(address)

@@ -179,6 +179,12 @@ public enum ParallelExecutor {
     let committer = Locked(Committer(state: state, count: transactions.count))
     /// Set when every transaction is committed, or the block failed.
     let finished = Atomic<Bool>(false)
+    let gate = IdleGate()
+    /// Ends the block's parallel phase: every worker leaves its loop.
+    @Sendable func stopWorkers() {
+      finished.store(true, ordering: .sequentiallyConsistent)
+      gate.signal()
+    }
 
     /// Whether every recorded read of `index` still resolves to what it saw.
     @Sendable func readsAreValid(_ reads: [(MemoryLocation, ObservedValue)], _ index: Int) -> Bool {
@@ -211,7 +217,7 @@ public enum ParallelExecutor {
         delay?()
         if view.unsupported {
           counters.unsupported.store(true, ordering: .sequentiallyConsistent)
-          finished.store(true, ordering: .sequentiallyConsistent)
+          stopWorkers()
           return nil
         }
         if let blocker = view.blockedBy {
@@ -232,8 +238,10 @@ public enum ParallelExecutor {
             writeEpoch: epoch)
         }
         delay?()
-        return scheduler.finishExecution(
+        let next = scheduler.finishExecution(
           index, incarnation: incarnation, wroteNewLocation: wroteNew)
+        gate.signal()
+        return next
       }
     }
 
@@ -258,7 +266,9 @@ public enum ParallelExecutor {
         counters.aborts.add(1, ordering: .relaxed)
         memory.markEstimates(transaction: index)
       }
-      return scheduler.finishValidation(index, aborted: aborted)
+      let next = scheduler.finishValidation(index, aborted: aborted)
+      if aborted { gate.signal() }
+      return next
     }
 
     /// Whether conflicts make parallel execution slower than sequential:
@@ -315,7 +325,7 @@ public enum ParallelExecutor {
             try c.commit(result.outcome, of: item, index: index, env: env)
           } catch {
             c.error = error
-            finished.store(true, ordering: .sequentiallyConsistent)
+            stopWorkers()
             return nil
           }
           if receipts != nil, case .success(let outcome) = result.outcome {
@@ -328,11 +338,11 @@ public enum ParallelExecutor {
           }
           if fallbackOnConflicts && shouldFallBack(committed: c.next) {
             c.fellBack = true
-            finished.store(true, ordering: .sequentiallyConsistent)
+            stopWorkers()
             return nil
           }
         }
-        finished.store(true, ordering: .sequentiallyConsistent)
+        stopWorkers()
         return nil
       }
       return task ?? nil
@@ -374,16 +384,23 @@ public enum ParallelExecutor {
           }
           if task == nil { task = scheduler.nextTask() }
           if task == nil {
-            // Nothing to do until another worker finishes: yield the core,
-            // then sleep briefly (an oversubscribed machine may have
-            // descheduled the worker everyone waits for).
+            // Nothing to do until another worker makes progress: look again
+            // a few times, then wait at the gate (an oversubscribed machine
+            // may have descheduled the worker everyone waits for; spinning
+            // would take its core).
             idle += 1
             local.idleRounds += 1
-            if idle > 256 {
+            if idle > 16 {
               local.idleSleeps += 1
-              usleep(20)
-            } else if idle > 8 {
-              sched_yield()
+              let epoch = gate.prepare()
+              task = commitReady(&local) ?? scheduler.nextTask()
+              if task == nil && local.committed.isEmpty
+                && !finished.load(ordering: .sequentiallyConsistent)
+              {
+                gate.wait(epoch)
+              }
+              gate.finish()
+              idle = 0
             }
           } else {
             idle = 0

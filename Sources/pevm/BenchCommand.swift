@@ -28,10 +28,24 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "One JSON object per block and worker count per line.")
   var json = false
 
+  @Option(
+    help:
+      "Published per-block speedups to compare with (a Markdown table; default $PEVM_SHARED/anchors/pevm-benchmarks.md)."
+  )
+  var anchors: String? = nil
+
   static let idealThreads = [2, 4, 8, 16, 32]
+
+  /// The published speedup for a mainnet row's block, as text.
+  func publishedText(_ row: Row, _ published: PublishedFigures?) -> String {
+    guard row.isMainnet, let value = published?.speedups[row.number] else { return "" }
+    return fmt(value, 2) + "x"
+  }
 
   struct Row {
     var name: String
+    var number: UInt64
+    var isMainnet: Bool
     var gas: UInt64
     var txs: Int
     var workers: Int
@@ -56,11 +70,12 @@ struct BenchCommand: ParsableCommand {
     }
     let files = try FixturePaths.expand(paths)
     var rows: [Row] = []
+    let published = PublishedFigures(path: anchors ?? PublishedFigures.defaultPath)
     if markdown {
       print(
-        "| block | gas | txs | workers | seq ms | par ms | speedup | Mgas/s (par) | re-exec | aborts | ideal 2/4/8/16/32 | equal |"
+        "| block | gas | txs | workers | seq ms | par ms | speedup | Mgas/s (par) | re-exec | aborts | ideal 2/4/8/16/32 | RISE pevm (8–12 threads) | equal |"
       )
-      print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+      print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|")
     } else if !json {
       print(
         pad("block", 24) + lpad("gas", 11) + lpad("txs", 6) + lpad("w", 4) + lpad("seq ms", 9)
@@ -90,10 +105,17 @@ struct BenchCommand: ParsableCommand {
         failed = true
         continue
       }
-      let sequentialMs = Self.median(runs) {
+      // Sequential and parallel runs alternate, so that the machine's noise
+      // falls on both alike; each is the median of its runs.
+      let timings = Self.interleavedMedians(runs, configurations: [1] + counts) { workers in
         var state = fixture.pre
-        _ = try? BlockExecutor.execute(fixture.block, state: &state)
+        if workers == 1 {
+          _ = try? BlockExecutor.execute(fixture.block, state: &state)
+        } else {
+          _ = try? ParallelExecutor.execute(fixture.block, state: &state, workers: workers)
+        }
       }
+      let sequentialMs = timings[1]!
       var ideal: [Int: Double] = [:]
       if let profiles = try? CriticalPath.profile(fixture.block, state: fixture.pre) {
         let (work, span) = CriticalPath.workAndSpan(profiles)
@@ -118,24 +140,23 @@ struct BenchCommand: ParsableCommand {
           matches = false
         }
         if !matches { failed = true }
-        let parallelMs = Self.median(runs) {
-          var state = fixture.pre
-          _ = try? ParallelExecutor.execute(fixture.block, state: &state, workers: count)
-        }
+        let parallelMs = timings[count]!
         let row = Row(
-          name: fixture.name, gas: sequential.gasUsed, txs: fixture.block.transactions.count,
+          name: fixture.name, number: fixture.block.environment.number,
+          isMainnet: fixture.name.hasPrefix("mainnet-"),
+          gas: sequential.gasUsed, txs: fixture.block.transactions.count,
           workers: count,
           sequentialMs: sequentialMs, parallelMs: parallelMs, statistics: statistics,
           matches: matches, ideal: ideal)
         rows.append(row)
-        print(render(row))
+        print(render(row, published: published))
       }
     }
     printSummary(rows)
     if failed { throw ExitCode(1) }
   }
 
-  func render(_ row: Row) -> String {
+  func render(_ row: Row, published: PublishedFigures? = nil) -> String {
     let idealText = Self.idealThreads.map { fmt(row.ideal[$0] ?? 0, 2) }.joined(separator: "/")
     let mgas = Double(row.gas) / 1e3 / max(row.parallelMs, 1e-9)
     let txps = Double(row.txs) * 1e3 / max(row.parallelMs, 1e-9)
@@ -159,7 +180,7 @@ struct BenchCommand: ParsableCommand {
     }
     if markdown {
       return
-        "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(mode.isEmpty ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(row.matches ? "yes" : "NO") |"
+        "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(mode.isEmpty ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(publishedText(row, published)) | \(row.matches ? "yes" : "NO") |"
     }
     return pad(row.name, 24) + lpad("\(row.gas)", 11) + lpad("\(row.txs)", 6)
       + lpad("\(row.workers)", 4)
@@ -204,16 +225,20 @@ struct BenchCommand: ParsableCommand {
     }
   }
 
-  /// Median wall time of `body` over `runs` runs, in milliseconds.
-  static func median(_ runs: Int, _ body: () -> Void) -> Double {
+  /// Median wall time in milliseconds of `body(configuration)` for each
+  /// configuration, over `runs` rounds that each run every configuration once.
+  static func interleavedMedians(
+    _ runs: Int, configurations: [Int], _ body: (Int) -> Void
+  ) -> [Int: Double] {
     let clock = ContinuousClock()
-    var samples: [Double] = []
+    var samples: [Int: [Double]] = [:]
     for _ in 0..<max(1, runs) {
-      let start = clock.now
-      body()
-      samples.append(BlockReplay.seconds(clock.now - start) * 1000)
+      for configuration in configurations {
+        let start = clock.now
+        body(configuration)
+        samples[configuration, default: []].append(BlockReplay.seconds(clock.now - start) * 1000)
+      }
     }
-    samples.sort()
-    return samples[samples.count / 2]
+    return samples.mapValues { values in values.sorted()[values.count / 2] }
   }
 }

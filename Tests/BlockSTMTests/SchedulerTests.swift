@@ -1,6 +1,6 @@
 import BlockSTM
-import EVMPrimitives
 import Dispatch
+import EVMPrimitives
 import Testing
 
 /// The scheduler alone, driven by a synthetic workload with random aborts,

@@ -1,0 +1,68 @@
+import Dispatch
+import EVMPrimitives
+import Synchronization
+import Testing
+
+@testable import BlockSTM
+
+/// The building blocks Block-STM synchronises with (also run under
+/// ThreadSanitizer, which must see their atomics as synchronisation).
+@Suite struct SynchronizationTests {
+  /// Increments under the per-element spin locks lose nothing, with more
+  /// threads than cores.
+  @Test(arguments: [2, 8, 32])
+  func spinLockedIncrements(threads: Int) {
+    let counters = SpinLockedArray<Int>(count: 3) { _ in 0 }
+    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+      for i in 0..<2_000 { counters.withLock((thread + i) % 3) { $0 += 1 } }
+    }
+    let total = (0..<3).map { index in counters.withLock(index) { $0 } }.reduce(0, +)
+    #expect(total == threads * 2_000)
+  }
+
+  @Test func tryLockFailsWhileHeld() {
+    let values = SpinLockedArray<Int>(count: 1) { _ in 0 }
+    values.withLock(0) { _ in
+      #expect(values.withLockIfAvailable(0) { _ in true } == nil)
+    }
+    #expect(values.withLockIfAvailable(0) { _ in true } == true)
+  }
+
+  /// A waiter at the gate wakes on a signal, well before its timeout.
+  @Test func gateWakesOnSignal() {
+    let gate = IdleGate()
+    let ready = Atomic<Bool>(false)
+    let woke = Atomic<Int>(0)
+    let clock = ContinuousClock()
+    let start = clock.now
+    DispatchQueue.concurrentPerform(iterations: 2) { thread in
+      if thread == 0 {
+        for _ in 0..<200 {
+          let epoch = gate.prepare()
+          ready.store(true, ordering: .sequentiallyConsistent)
+          gate.wait(epoch)
+          gate.finish()
+          woke.add(1, ordering: .relaxed)
+        }
+      } else {
+        while woke.load(ordering: .relaxed) < 200 {
+          if ready.exchange(false, ordering: .sequentiallyConsistent) { gate.signal() }
+        }
+      }
+    }
+    #expect(woke.load(ordering: .relaxed) == 200)
+    // 200 waits that all timed out would take 200 ms or more.
+    #expect(clock.now - start < .milliseconds(150))
+  }
+
+  /// With nobody signalling, a wait ends by its timeout.
+  @Test func gateTimesOut() {
+    let gate = IdleGate()
+    let clock = ContinuousClock()
+    let start = clock.now
+    let epoch = gate.prepare()
+    gate.wait(epoch)
+    gate.finish()
+    #expect(clock.now - start >= .microseconds(900))
+  }
+}
