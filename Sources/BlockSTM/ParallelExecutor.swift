@@ -370,17 +370,32 @@ public enum ParallelExecutor {
       var task: Scheduler.Task? = nil
       var idle = 0
       var local = WorkerLocal()
+      let timed = STMTrace.phases
+      var mark = timed ? DispatchTime.now().uptimeNanoseconds : 0
+      /// Debug timing (`PEVM_STM_PHASES`): adds the time since the last mark to `bucket`.
+      func account(_ bucket: WritableKeyPath<WorkerLocal, UInt64>) {
+        guard timed else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        local[keyPath: bucket] += now - mark
+        mark = now
+      }
       while !finished.load(ordering: .sequentiallyConsistent) {
         switch task {
-        case .execute(let index, let incarnation)?: task = execute(index, incarnation, &local)
-        case .validate(let index, let incarnation)?: task = validate(index, incarnation, &local)
+        case .execute(let index, let incarnation)?:
+          task = execute(index, incarnation, &local)
+          account(\.executeNanoseconds)
+        case .validate(let index, let incarnation)?:
+          task = validate(index, incarnation, &local)
+          account(\.validateNanoseconds)
         case nil:
           task = commitReady(&local)
+          account(\.commitNanoseconds)
           if let receipts, !local.committed.isEmpty {
             // Outside the committer's lock: encoding and hashing receipts
             // overlaps with the other workers' execution.
             for entry in local.committed { receipts.store(entry.receipt, at: entry.index) }
             local.committed.removeAll(keepingCapacity: true)
+            account(\.receiptNanoseconds)
           }
           if task == nil { task = scheduler.nextTask() }
           if task == nil {
@@ -405,12 +420,18 @@ public enum ParallelExecutor {
           } else {
             idle = 0
           }
+          account(\.idleNanoseconds)
         }
       }
       counters.executions.add(local.executions, ordering: .relaxed)
       counters.validations.add(local.validations, ordering: .relaxed)
       counters.idleRounds.add(local.idleRounds, ordering: .relaxed)
       counters.idleSleeps.add(local.idleSleeps, ordering: .relaxed)
+      if timed {
+        EVMTrace.write(
+          "worker: execute \(local.executeNanoseconds / 1000) validate \(local.validateNanoseconds / 1000) commit \(local.commitNanoseconds / 1000) receipts \(local.receiptNanoseconds / 1000) idle \(local.idleNanoseconds / 1000) us\n"
+        )
+      }
     }
 
     let s2 = DispatchTime.now().uptimeNanoseconds
@@ -454,6 +475,12 @@ public enum ParallelExecutor {
     var validations = 0
     var idleRounds = 0
     var idleSleeps = 0
+    /// Debug timing (`PEVM_STM_PHASES`), in nanoseconds.
+    var executeNanoseconds: UInt64 = 0
+    var validateNanoseconds: UInt64 = 0
+    var commitNanoseconds: UInt64 = 0
+    var receiptNanoseconds: UInt64 = 0
+    var idleNanoseconds: UInt64 = 0
     var bloomCache = BloomCache()
     /// Transactions this worker committed whose receipts it has yet to build.
     var committed: [Committed] = []

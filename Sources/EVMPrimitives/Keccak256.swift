@@ -95,6 +95,67 @@ public enum Keccak256 {
     return state.digest
   }
 
+  /// An incremental Keccak-256: bytes absorbed in pieces (no concatenation
+  /// of a prefix with a long payload), digest at the end.
+  public struct Hasher {
+    var state = KeccakState()
+    /// Bytes of the current block not absorbed yet.
+    var pending = KeccakBlock()
+    var pendingCount = 0
+
+    public init() {}
+
+    /// Absorbs `buffer`.
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+      guard var p = buffer.baseAddress else { return }
+      var remaining = buffer.count
+      if pendingCount > 0 {
+        let take = min(remaining, Keccak256.rate - pendingCount)
+        let used = pendingCount
+        withUnsafeMutableBytes(of: &pending) { raw in
+          (raw.baseAddress! + used).copyMemory(from: p, byteCount: take)
+        }
+        pendingCount += take
+        p += take
+        remaining -= take
+        if pendingCount < Keccak256.rate { return }
+        withUnsafeBytes(of: pending) { state.absorbBlock($0.baseAddress!) }
+        keccakF1600(&state)
+        pendingCount = 0
+      }
+      while remaining >= Keccak256.rate {
+        state.absorbBlock(p)
+        keccakF1600(&state)
+        p += Keccak256.rate
+        remaining -= Keccak256.rate
+      }
+      if remaining > 0 {
+        withUnsafeMutableBytes(of: &pending) { raw in
+          raw.baseAddress!.copyMemory(from: p, byteCount: remaining)
+        }
+        pendingCount = remaining
+      }
+    }
+
+    /// Absorbs `bytes`.
+    public mutating func update(_ bytes: [UInt8]) {
+      bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// The digest of everything absorbed.
+    public consuming func finalize() -> Bytes32 {
+      let used = pendingCount
+      withUnsafeMutableBytes(of: &pending) { raw in
+        for i in used..<Keccak256.rate { raw[i] = 0 }
+        raw[used] ^= 0x01
+        raw[Keccak256.rate - 1] ^= 0x80
+      }
+      withUnsafeBytes(of: pending) { state.absorbBlock($0.baseAddress!) }
+      keccakF1600(&state)
+      return state.digest
+    }
+  }
+
   /// Keccak-256 of the empty string:
   /// `c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470`.
   public static let emptyHash = hash(UnsafeRawBufferPointer(start: nil, count: 0))

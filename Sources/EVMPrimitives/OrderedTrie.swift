@@ -51,19 +51,33 @@ public struct OrderedTrie: Sendable {
   }
 
   /// The reference to entry `index`'s leaf node, `value` being the entry's
-  /// encoding (non-empty). Pure: safe to call concurrently.
+  /// encoding (non-empty). Pure: safe to call concurrently. A long value is
+  /// hashed where it lies, after the leaf's few header bytes.
   public func leaf(_ index: Int, value: [UInt8]) -> TrieReference {
     precondition(index >= 0 && index < count && !value.isEmpty)
     let key = OrderedKeys.packed(index)
-    var out = RLPEncoder(reservingCapacity: value.count + 16)
-    let header = out.beginList()
+    var path = RLPEncoder(reservingCapacity: 12)
     TrieBuilder<OrderedKeys>.appendHexPrefix(
-      from: depths[index], to: key.nibbles, leaf: true, into: &out,
+      from: depths[index], to: key.nibbles, leaf: true, into: &path,
       nibble: { key.nibble($0) })
-    out.append(bytes: value)
-    out.endList(header)
-    return out.storage.count >= 32
-      ? .hash(out.storage.withUnsafeBytes { Keccak256.hash($0) }) : .embedded(out.storage)
+    let valueSize = RLPEncoder.stringSize(count: value.count, first: value.first)
+    let payload = path.storage.count + valueSize
+    var prefix = RLPEncoder(reservingCapacity: 32)
+    prefix.appendListHeader(payloadLength: payload)
+    prefix.appendRaw(path.storage)
+    if valueSize == 1 {
+      prefix.appendRaw(value)  // a single byte below 0x80 is its own encoding
+    } else {
+      prefix.appendHeader(length: value.count, offset: 0x80)
+    }
+    if RLPEncoder.headerSize(payloadLength: payload) + payload < 32 {
+      if valueSize != 1 { prefix.appendRaw(value) }
+      return .embedded(prefix.storage)
+    }
+    var hasher = Keccak256.Hasher()
+    hasher.update(prefix.storage)
+    if valueSize != 1 { hasher.update(value) }
+    return .hash(hasher.finalize())
   }
 
   /// The root over every entry's leaf reference (`leaves[i]` for entry `i`),
@@ -87,7 +101,9 @@ public struct OrderedTrie: Sendable {
       }
     }
     var top = builder
-    for (subtree, reference) in zip(subtrees, references) { top.subtreeReferences[subtree] = reference! }
+    for (subtree, reference) in zip(subtrees, references) {
+      top.subtreeReferences[subtree] = reference!
+    }
     top.out.removeAll()
     top.appendNode(0, count, 0)
     return top.out.storage.withUnsafeBytes { Keccak256.hash($0) }

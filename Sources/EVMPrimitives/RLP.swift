@@ -202,6 +202,34 @@ public struct RLPEncoder: Sendable {
     }
   }
 
+  /// Appends the header of a list whose payload is `payloadLength` bytes
+  /// long (the items follow): for lists whose size is known beforehand, so
+  /// that no header is widened in place afterwards.
+  @inlinable
+  public mutating func appendListHeader(payloadLength: Int) {
+    appendHeader(length: payloadLength, offset: 0xc0)
+  }
+
+  /// The size of a string or list header for a payload of `length` bytes.
+  @inlinable
+  public static func headerSize(payloadLength length: Int) -> Int {
+    length < 56 ? 1 : 1 + (Int.bitWidth - length.leadingZeroBitCount + 7) / 8
+  }
+
+  /// The encoded size of a byte string of `count` bytes whose first byte
+  /// is `first` (a single byte below 0x80 is its own encoding).
+  @inlinable
+  public static func stringSize(count: Int, first: UInt8?) -> Int {
+    if count == 1, let first, first < 0x80 { return 1 }
+    return headerSize(payloadLength: count) + count
+  }
+
+  /// The encoded size of an integer (`append(_: UInt64)`).
+  @inlinable
+  public static func integerSize(_ value: UInt64) -> Int {
+    value < 0x80 ? 1 : 1 + (64 - value.leadingZeroBitCount + 7) / 8
+  }
+
   /// Appends an item that is already RLP-encoded, unchanged.
   @inlinable
   public mutating func appendRaw<C: Collection>(_ encoded: C) where C.Element == UInt8 {

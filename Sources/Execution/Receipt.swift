@@ -2,33 +2,24 @@ import EVM
 import EVMPrimitives
 import Transactions
 
-/// A 2048-bit logs bloom, held inline as 32 words (no allocation).
+/// A 2048-bit logs bloom: its 256 bytes in order, held inline in four
+/// 64-byte vectors (no allocation; union and comparison are a few vector
+/// operations, setting a bit is one byte operation).
 ///
 /// Bit `b` (0…2047, as the Yellow Paper numbers them from the low end of
-/// the 256-byte big-endian string) lives in byte `255 - b / 8`, i.e. in
-/// word `(255 - b / 8) / 8` at byte `(255 - b / 8) % 8` of the word read
-/// big-endian.
+/// the 256-byte big-endian string) lives in byte `255 - b / 8`.
 public struct Bloom: Equatable, Sendable {
-  /// Words 0…15 and 16…31 (two vectors: union and comparison are a few
-  /// vector operations).
-  @usableFromInline var low = SIMD16<UInt64>()
-  @usableFromInline var high = SIMD16<UInt64>()
+  @usableFromInline var chunks = (
+    SIMD64<UInt8>(), SIMD64<UInt8>(), SIMD64<UInt8>(), SIMD64<UInt8>()
+  )
 
   public init() {}
-
-  @usableFromInline
-  subscript(word i: Int) -> UInt64 {
-    @inline(__always) get { i < 16 ? low[i] : high[i - 16] }
-    @inline(__always) set {
-      if i < 16 { low[i] = newValue } else { high[i - 16] = newValue }
-    }
-  }
 
   /// The bloom of the 256 bytes `bytes` (`nil` for another length).
   public init?(bytes: some Collection<UInt8>) {
     guard bytes.count == 256 else { return nil }
-    for (i, byte) in bytes.enumerated() {
-      self[word: i >> 3] |= UInt64(byte) << UInt64(56 - 8 * (i & 7))
+    withUnsafeMutableBytes(of: &chunks) { raw in
+      for (i, byte) in bytes.enumerated() { raw[i] = byte }
     }
   }
 
@@ -39,11 +30,7 @@ public struct Bloom: Equatable, Sendable {
 
   /// The 256 bytes.
   public var bytes: [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: 256)
-    for i in 0..<256 {
-      bytes[i] = UInt8(truncatingIfNeeded: self[word: i >> 3] >> UInt64(56 - 8 * (i & 7)))
-    }
-    return bytes
+    withUnsafeBytes(of: chunks) { Array($0) }
   }
 
   /// Adds the three bits of keccak256(`data`).
@@ -68,8 +55,9 @@ public struct Bloom: Equatable, Sendable {
 
   @inline(__always)
   mutating func setBit(_ bit: Int) {
-    let byte = 255 - bit >> 3
-    self[word: byte >> 3] |= (UInt64(1) << UInt64(bit & 7)) << UInt64(56 - 8 * (byte & 7))
+    withUnsafeMutableBytes(of: &chunks) { raw in
+      raw[255 - bit >> 3] |= UInt8(1) << UInt8(bit & 7)
+    }
   }
 
   /// Adds the log's address and topics.
@@ -96,22 +84,22 @@ public struct Bloom: Equatable, Sendable {
 
   /// Appends the 256 bytes as an RLP string.
   public func append(to encoder: inout RLPEncoder) {
-    var bigEndian = (low, high)
-    for i in 0..<16 {
-      bigEndian.0[i] = low[i].bigEndian
-      bigEndian.1[i] = high[i].bigEndian
-    }
-    withUnsafeBytes(of: &bigEndian) { encoder.append(bytes: $0) }
+    withUnsafeBytes(of: chunks) { encoder.append(bytes: $0) }
   }
 
   @inlinable
   public mutating func formUnion(_ other: Bloom) {
-    low |= other.low
-    high |= other.high
+    chunks.0 |= other.chunks.0
+    chunks.1 |= other.chunks.1
+    chunks.2 |= other.chunks.2
+    chunks.3 |= other.chunks.3
   }
 
   @inlinable
-  public static func == (a: Bloom, b: Bloom) -> Bool { a.low == b.low && a.high == b.high }
+  public static func == (a: Bloom, b: Bloom) -> Bool {
+    a.chunks.0 == b.chunks.0 && a.chunks.1 == b.chunks.1 && a.chunks.2 == b.chunks.2
+      && a.chunks.3 == b.chunks.3
+  }
 
   public var hex: String { Hex.encode(bytes) }
 }
@@ -181,34 +169,52 @@ public struct Receipt: Sendable {
     self.bloom = bloom
   }
 
-  /// The EIP-2718 encoding: `type ‖ rlp(...)` for typed receipts.
+  /// The EIP-2718 encoding: `type ‖ rlp(...)` for typed receipts. Sizes are
+  /// computed first, so the buffer is allocated once and no list header is
+  /// widened in place (a receipt can hold thousands of logs).
   public var encoded: [UInt8] {
-    var encoder = RLPEncoder(reservingCapacity: 320)
+    var logsPayload = 0
+    for log in logs { logsPayload += Self.encodedSize(log) }
+    let statusSize = postState != nil ? 33 : 1
+    let payload =
+      statusSize + RLPEncoder.integerSize(cumulativeGasUsed) + 3 + 256
+      + RLPEncoder.headerSize(payloadLength: logsPayload) + logsPayload
+    var encoder = RLPEncoder(
+      reservingCapacity: 1 + RLPEncoder.headerSize(payloadLength: payload) + payload)
     if type != .legacy { encoder.appendRaw(CollectionOfOne(type.rawValue)) }
-    encoder.appendList { list in
-      if let postState {
-        list.append(postState)
-      } else {
-        list.append(succeeded ? UInt64(1) : UInt64(0))
-      }
-      list.append(cumulativeGasUsed)
-      bloom.append(to: &list)
-      list.appendList { logList in
-        for log in logs { Receipt.appendLog(log, to: &logList) }
-      }
+    encoder.appendListHeader(payloadLength: payload)
+    if let postState {
+      encoder.append(postState)
+    } else {
+      encoder.append(succeeded ? UInt64(1) : UInt64(0))
     }
+    encoder.append(cumulativeGasUsed)
+    bloom.append(to: &encoder)
+    encoder.appendListHeader(payloadLength: logsPayload)
+    for log in logs { Self.appendLog(log, to: &encoder) }
     return encoder.bytes
+  }
+
+  /// The size of a log's item inside the payload of its list.
+  static func logPayloadSize(_ log: Log) -> Int {
+    let topics = 33 * log.topics.count
+    return 21 + RLPEncoder.headerSize(payloadLength: topics) + topics
+      + RLPEncoder.stringSize(count: log.data.count, first: log.data.first)
+  }
+
+  /// The encoded size of RLP([address, [topics], data]).
+  static func encodedSize(_ log: Log) -> Int {
+    let payload = logPayloadSize(log)
+    return RLPEncoder.headerSize(payloadLength: payload) + payload
   }
 
   /// RLP([address, [topics], data]).
   public static func appendLog(_ log: Log, to encoder: inout RLPEncoder) {
-    encoder.appendList { entry in
-      entry.append(log.address)
-      entry.appendList { topics in
-        for topic in log.topics { topics.append(topic) }
-      }
-      entry.append(bytes: log.data)
-    }
+    encoder.appendListHeader(payloadLength: logPayloadSize(log))
+    encoder.append(log.address)
+    encoder.appendListHeader(payloadLength: 33 * log.topics.count)
+    for topic in log.topics { encoder.append(topic) }
+    encoder.append(bytes: log.data)
   }
 
   /// keccak256(rlp(logs)): the state tests' logs hash.

@@ -68,3 +68,24 @@ import Testing
     #expect(Keccak256.hash(addressBytes).description == expectedAddress)
   }
 }
+
+/// The incremental hasher gives the one-shot digest however the input is cut.
+@Suite struct KeccakHasherTests {
+  @Test func anySplitGivesTheSameDigest() {
+    for length in [0, 1, 31, 135, 136, 137, 271, 272, 273, 1000] {
+      let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+      let expected = Keccak256.hash(bytes)
+      for cut in Set([0, 1, length / 3, length / 2, max(0, length - 1), length]) where cut <= length
+      {
+        var hasher = Keccak256.Hasher()
+        hasher.update(Array(bytes[..<cut]))
+        hasher.update(Array(bytes[cut...]))
+        #expect(hasher.finalize() == expected, "length \(length), cut \(cut)")
+      }
+      // Byte by byte.
+      var hasher = Keccak256.Hasher()
+      for byte in bytes { hasher.update([byte]) }
+      #expect(hasher.finalize() == expected, "length \(length), byte by byte")
+    }
+  }
+}

@@ -2,6 +2,7 @@ import EVM
 import EVMPrimitives
 import Execution
 import Testing
+import Transactions
 
 /// The logs bloom: bit layout against the Yellow Paper's definition, and the
 /// hashing cache against direct hashing.
@@ -59,5 +60,54 @@ import Testing
     #expect(Bloom(bytes: bloom.bytes) == bloom)
     #expect(Bloom(hex: bloom.hex) == bloom)
     #expect(Bloom(bytes: [UInt8](repeating: 0, count: 255)) == nil)
+  }
+}
+
+/// The receipt encoding (sizes computed first) against the generic RLP tree.
+@Suite struct ReceiptEncodingTests {
+  static func item(_ receipt: Receipt) -> [UInt8] {
+    let logs = receipt.logs.map { log in
+      RLP.Item.list([
+        .bytes(log.address.bytes), .list(log.topics.map { .bytes($0.bytes) }), .bytes(log.data),
+      ])
+    }
+    var fields: [RLP.Item] = []
+    if let root = receipt.postState {
+      fields.append(.bytes(root.bytes))
+    } else {
+      fields.append(.bytes(receipt.succeeded ? [1] : []))
+    }
+    var gas = receipt.cumulativeGasUsed
+    var gasBytes: [UInt8] = []
+    while gas > 0 {
+      gasBytes.insert(UInt8(gas & 0xff), at: 0)
+      gas >>= 8
+    }
+    fields.append(.bytes(gasBytes))
+    fields.append(.bytes(receipt.bloom.bytes))
+    fields.append(.list(logs))
+    let body = RLP.encode(.list(fields))
+    return receipt.type == .legacy ? body : [receipt.type.rawValue] + body
+  }
+
+  @Test func encodingMatchesTheGenericEncoder() {
+    for count in [0, 1, 2, 3, 40] {
+      let logs = BloomTests.logs(count: count, seed: UInt64(count)).enumerated().map {
+        Log(
+          address: $0.element.address, topics: $0.element.topics,
+          data: (0..<($0.offset * 13 % 70)).map { UInt8(truncatingIfNeeded: $0) })
+      }
+      for type in [TransactionType.legacy, .dynamicFee] {
+        for gas in [0, 1, 127, 128, 30_000_000] as [UInt64] {
+          let receipt = Receipt(
+            type: type, succeeded: gas % 2 == 0, postState: nil, cumulativeGasUsed: gas, logs: logs)
+          #expect(receipt.encoded == Self.item(receipt), "\(count) logs, gas \(gas)")
+        }
+      }
+      let old = Receipt(
+        type: .legacy, succeeded: true, postState: Bytes32(b0: 1, b1: 2, b2: 3, b3: 4),
+        cumulativeGasUsed: 21_000, logs: logs)
+      #expect(old.encoded == Self.item(old))
+    }
   }
 }
