@@ -84,7 +84,7 @@ public enum BLS12381 {
   ///   subgroup.
   public static func pairingCheck(input: [UInt8]) throws(PrecompileError) -> [UInt8] {
     guard !input.isEmpty, input.count % 384 == 0 else { throw .invalidInput }
-    var pairs: [PairingInput] = []
+    var pairs: [(p: (x: Fp, y: Fp), q: (x: Fp2, y: Fp2))] = []
     try input.withUnsafeBufferPointer { (bytes) throws(PrecompileError) in
       for offset in stride(from: 0, to: bytes.count, by: 384) {
         let p = try decodeG1(bytes, at: offset)
@@ -92,7 +92,7 @@ public enum BLS12381 {
         let q = try decodeG2(bytes, at: offset + 128)
         guard isInG2Subgroup(q) else { throw .invalidInput }
         if !p.isInfinity && !q.isInfinity {
-          pairs.append(PairingInput(p: (p.x, p.y), q: (q.x, q.y)))
+          pairs.append(((p.x, p.y), (q.x, q.y)))
         }
       }
     }
