@@ -25,16 +25,45 @@ extension BLS12381 {
   /// φ(P) = [-x²] P with φ(x, y) = (β x, y).
   static func isInG1Subgroup(_ p: G1Point) -> Bool {
     if p.isInfinity { return true }
-    let phi = G1Point(x: p.x * g1Beta, y: p.y, z: p.z)
     let x2P = p.multiplied(bySmall: absX).multiplied(bySmall: absX)
-    return phi.isEqual(to: -x2P)
+    return phi(p).isEqual(to: -x2P)
+  }
+
+  /// φ(P) = (β x, y), which acts on G1 as multiplication by -x².
+  static func phi(_ p: G1Point) -> G1Point { G1Point(x: p.x * g1Beta, y: p.y, z: p.z) }
+
+  /// `Σ k_i P_i` for a few points of G1 and scalars below 2^255 (four limbs,
+  /// least significant first), halving the doublings with the endomorphism:
+  /// `k = q x² + s` with `q, s < 2^128` gives `k P = s P + q (-φ(P))`.
+  static func sumOfG1Multiples(_ points: [G1Point], _ scalars: [[UInt64]]) -> G1Point {
+    let x2 = UInt128(absX) * UInt128(absX)
+    var terms: [G1Point] = []
+    var halves: [[UInt64]] = []
+    for (p, k) in zip(points, scalars) {
+      let high = UInt128(k[3]) << 64 | UInt128(k[2])
+      let low = UInt128(k[1]) << 64 | UInt128(k[0])
+      // high < 2^127 < x², so the quotient fits 128 bits.
+      let (q, s) = x2.dividingFullWidth((high: high, low: low))
+      terms += [p, -phi(p)]
+      halves += [
+        [UInt64(truncatingIfNeeded: s), UInt64(truncatingIfNeeded: s >> 64)],
+        [UInt64(truncatingIfNeeded: q), UInt64(truncatingIfNeeded: q >> 64)],
+      ]
+    }
+    return G1Point.sumOfMultiples(terms, halves)
   }
 
   /// Whether a point on the twist lies in the order-r subgroup: Scott's test
   /// ψ(Q) = [x] Q (x negative, so `-[|x|] Q`).
   static func isInG2Subgroup(_ q: G2Point) -> Bool {
     if q.isInfinity { return true }
-    return psi(q).isEqual(to: -q.multiplied(bySmall: absX))
+    return isInG2Subgroup(q, absXMultiple: q.multiplied(bySmall: absX))
+  }
+
+  /// Scott's test with `[|x|] Q` already computed (the Miller loop's last
+  /// point is exactly that; see ``pairingCheck(input:)``).
+  static func isInG2Subgroup(_ q: G2Point, absXMultiple: G2Point) -> Bool {
+    psi(q).isEqual(to: -absXMultiple)
   }
 
   /// The untwist–Frobenius–twist endomorphism ψ on Jacobian coordinates.

@@ -12,6 +12,10 @@ extension BLS12381 {
     static func mulByNonResidue(_ a: Fp2) -> Fp2 { Fp2(a.c0 - a.c1, a.c0 + a.c1) }
 
     static var twistB: Fp2 { BLS12381.twistB }
+
+    /// b' = 4ξ: `4 (ξ a)` by additions.
+    @inline(__always)
+    static func mulByTwistB(_ a: Fp2) -> Fp2 { mulByNonResidue(a).doubled().doubled() }
     static var frobeniusGamma1: (Fp2, Fp2, Fp2, Fp2, Fp2) { BLS12381.frobeniusGamma1 }
     static var frobeniusGamma2: (Fp, Fp, Fp, Fp, Fp) { BLS12381.frobeniusGamma2 }
   }

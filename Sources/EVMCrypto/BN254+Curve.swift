@@ -57,20 +57,23 @@ extension BN254 {
 
   /// Whether `r * Q` is the point at infinity, for Q on the twist.
   ///
-  /// Uses the equivalent test `[x+1]Q + ψ([x]Q) + ψ²([x]Q) == ψ³([2x]Q)`
-  /// (Dai, Lin, Zhao, Zhou, ePrint 2022/348), which needs one 63-bit scalar
-  /// multiplication instead of a 254-bit one. It is exact: writing the test as
-  /// α = a + bψ with ψ² = tψ - p, r divides N(α) = a² + abt + b²p and
-  /// gcd(N(α), 2p - r) = 1, so on E'(Fp2) (order r(2p - r)) α vanishes
-  /// exactly on the order-r subgroup. ``isInG2SubgroupSlow(_:)`` is the
-  /// direct test the unit tests compare against.
+  /// The Miller loop's last point is `α(Q)` minus its ψ³ term,
+  /// `[6x+2]Q + ψ(Q) - ψ²(Q)`, with α = 6x + 2 + ψ - ψ² + ψ³ (the
+  /// optimal-ate relation 6x + 2 + p - p² + p³ ≡ 0 mod r); so the test is
+  /// that point against `-ψ³(Q)`, with no scalar multiplication of its own.
+  /// It is exact: writing α = a + bψ with ψ² = tψ - p, r divides
+  /// N(α) = a² + abt + b²p and gcd(N(α), 2p - r) = 1, so on E'(Fp2) (order
+  /// r(2p - r)) α vanishes exactly on the order-r subgroup. A degenerate
+  /// step of the loop (a point of small order) ends at infinity, which fails
+  /// the comparison, as it should. ``isInG2SubgroupSlow(_:)`` is the direct
+  /// test the unit tests compare against.
   static func isInG2Subgroup(_ q: (x: Fp2, y: Fp2)) -> Bool {
-    let point = G2Point(affine: q)
-    let xq = point.multiplied(by: [x])
-    let psiXQ = psi(xq)
-    let lhs = xq + point + psiXQ + psi(psiXQ)
-    let rhs = psi(psi(psi(xq.doubled())))
-    return lhs.isEqual(to: rhs)
+    isInG2Subgroup(q, millerLoopEnd: prepare(q).end)
+  }
+
+  /// The test above with the Miller loop's last point (from ``prepare(_:)``) at hand.
+  static func isInG2Subgroup(_ q: (x: Fp2, y: Fp2), millerLoopEnd end: TwistPoint<Tower>) -> Bool {
+    end.jacobian.isEqual(to: -psi(psi(psi(G2Point(affine: q)))))
   }
 
   /// `r * Q == O` computed directly (reference for tests).

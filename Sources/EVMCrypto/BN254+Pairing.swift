@@ -12,28 +12,34 @@ extension BN254 {
   /// after the leading one), so fewer addition steps.
   static let ateLoopNAF: [Int8] = nonAdjacentForm(6 * UInt128(x) + 2)
 
-  /// x in non-adjacent form, most significant digit first, without the
-  /// leading 1 (23 nonzero digits where binary has 27 ones).
-  static let xNAF: [Int8] = nonAdjacentForm(UInt128(x))
-
   /// The Miller-loop lines of the affine twist point `q`: the loop over
-  /// ``ateLoopNAF``, then additions of π(Q) and -π²(Q).
-  static func prepare(_ q: (x: Fp2, y: Fp2)) -> PreparedG2<Tower> {
+  /// ``ateLoopNAF``, then additions of π(Q) and -π²(Q); and the last point,
+  /// `[6x+2]Q + π(Q) - π²(Q)`.
+  static func prepare(_ q: (x: Fp2, y: Fp2)) -> (lines: PreparedG2<Tower>, end: TwistPoint<Tower>) {
     var (lines, t) = MillerLoop<Tower>.prepare(q, digits: ateLoopNAF)
     let g1 = Tower.frobeniusGamma1
     let g2 = Tower.frobeniusGamma2
     lines.append(t.add((q.x.conjugate * g1.1, q.y.conjugate * g1.2)))
     lines.append(t.add((q.x * g2.1, -(q.y * g2.2))))
-    return PreparedG2(lines: lines)
+    return (PreparedG2(lines: lines), t)
+  }
+
+  /// The product of the Miller loops of all pairs (prepared G2 points).
+  static func millerLoop(_ pairs: [(p: (x: Fp, y: Fp), q: PreparedG2<Tower>)]) -> Fp12 {
+    MillerLoop<Tower>.evaluate(pairs, digits: ateLoopNAF)
   }
 
   /// The product of the Miller loops of all pairs (affine, finite points).
   static func millerLoop(_ pairs: [(p: (x: Fp, y: Fp), q: (x: Fp2, y: Fp2))]) -> Fp12 {
-    MillerLoop<Tower>.evaluate(pairs.map { ($0.p, prepare($0.q)) }, digits: ateLoopNAF)
+    millerLoop(pairs.map { ($0.p, prepare($0.q).lines) })
   }
 
+  /// x in width-4 non-adjacent form (digits ±1, ±3, ±5, ±7): 14 nonzero
+  /// digits, where the plain non-adjacent form has 23.
+  static let xWindowedNAF: [Int8] = windowedNonAdjacentForm(UInt128(x), width: 4)
+
   /// `f^x` for f in the cyclotomic subgroup.
-  static func expByX(_ f: Fp12) -> Fp12 { f.cyclotomicPower(digits: xNAF) }
+  static func expByX(_ f: Fp12) -> Fp12 { f.cyclotomicPower(digits: xWindowedNAF) }
 
   /// `f^((p^12 - 1) / r)`.
   ///
@@ -64,8 +70,8 @@ extension BN254 {
     return y0 * y1.frobenius() * y2.frobenius2() * f.frobenius3()
   }
 
-  /// Whether `∏ e(P_i, Q_i) == 1` over finite pairs.
-  static func pairingProductIsOne(_ pairs: [(p: (x: Fp, y: Fp), q: (x: Fp2, y: Fp2))]) -> Bool {
+  /// Whether `∏ e(P_i, Q_i) == 1` over finite pairs with prepared G2 points.
+  static func pairingProductIsOne(_ pairs: [(p: (x: Fp, y: Fp), q: PreparedG2<Tower>)]) -> Bool {
     if pairs.isEmpty { return true }
     return finalExponentiation(millerLoop(pairs)) == .one
   }

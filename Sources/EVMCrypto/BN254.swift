@@ -50,17 +50,19 @@ public enum BN254 {
   ///   point is outside the order-r subgroup.
   public static func pairingCheck(input: [UInt8]) throws(PrecompileError) -> [UInt8] {
     guard input.count % 192 == 0 else { throw .invalidInput }
-    var pairs: [(p: (x: Fp, y: Fp), q: (x: Fp2, y: Fp2))] = []
+    var pairs: [(p: (x: Fp, y: Fp), q: PreparedG2<Tower>)] = []
     pairs.reserveCapacity(input.count / 192)
     try input.withUnsafeBufferPointer { (bytes) throws(PrecompileError) in
       for offset in stride(from: 0, to: bytes.count, by: 192) {
         let p = try decodeG1(bytes, at: offset)
         let q = try decodeG2(bytes, at: offset + 64)
-        let pIsInfinity = p.x.isZero && p.y.isZero
-        let qIsInfinity = q.x.isZero && q.y.isZero
         // G1 has cofactor 1: every point on the curve is in the subgroup.
-        if !qIsInfinity && !isInG2Subgroup(q) { throw .invalidInput }
-        if !pIsInfinity && !qIsInfinity { pairs.append((p, q)) }
+        if q.x.isZero && q.y.isZero { continue }
+        // The Miller loop's lines come with its last point, which is all
+        // the G2 subgroup test needs.
+        let (lines, end) = prepare(q)
+        guard isInG2Subgroup(q, millerLoopEnd: end) else { throw .invalidInput }
+        if !(p.x.isZero && p.y.isZero) { pairs.append((p, lines)) }
       }
     }
     var out = [UInt8](repeating: 0, count: 32)

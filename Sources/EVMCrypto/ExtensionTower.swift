@@ -14,6 +14,8 @@ protocol PairingTower {
   static func mulByNonResidue(_ a: TowerFp2<Self>) -> TowerFp2<Self>
   /// b' of the twist y^2 = x^3 + b'.
   static var twistB: TowerFp2<Self> { get }
+  /// `b' a` (a product unless b' allows a shortcut).
+  static func mulByTwistB(_ a: TowerFp2<Self>) -> TowerFp2<Self>
   /// γ_{1,i} = ξ^(i (p - 1) / 6), i = 1...5.
   static var frobeniusGamma1:
     (TowerFp2<Self>, TowerFp2<Self>, TowerFp2<Self>, TowerFp2<Self>, TowerFp2<Self>)
@@ -27,6 +29,11 @@ protocol PairingTower {
       MontgomeryField<BaseModulus>, MontgomeryField<BaseModulus>
     )
   { get }
+}
+
+extension PairingTower {
+  @inline(__always)
+  static func mulByTwistB(_ a: TowerFp2<Self>) -> TowerFp2<Self> { a * twistB }
 }
 
 /// An element `c0 + c1 u` of Fp2 = Fp[u] / (u^2 + 1).
@@ -70,11 +77,12 @@ struct TowerFp2<T: PairingTower>: FieldArithmetic {
   @inline(__always)
   static func * (a: TowerFp2, b: Fp) -> TowerFp2 { TowerFp2(a.c0 * b, a.c1 * b) }
 
-  /// (c0 + c1)(c0 - c1) + 2 c0 c1 u.
+  /// (c0 + c1)(c0 - c1) + 2 c0 c1 u (the sums enter the products unreduced).
   @inline(__always)
   func squared() -> TowerFp2 {
-    let t = c0 * c1
-    return TowerFp2(Fp.montgomeryMultiply(Fp.addUnreduced(c0, c1), c0 - c1), t.doubled())
+    TowerFp2(
+      Fp.montgomeryMultiply(Fp.addUnreduced(c0, c1), c0 - c1),
+      Fp.montgomeryMultiply(Fp.addUnreduced(c0, c0), c1))
   }
 
   /// `c0 - c1 u`, which is also the Frobenius map `a^p`.
@@ -326,17 +334,26 @@ struct TowerFp12<T: PairingTower>: Equatable, Sendable {
     return f.frobenius2() * f
   }
 
-  /// `f^e` for f in the cyclotomic subgroup and `e` given by its signed
-  /// binary digits (most significant first, without the leading 1).
+  /// `f^e` for f in the cyclotomic subgroup and `e` given by signed odd
+  /// digits (most significant first, without the leading 1, as from
+  /// ``windowedNonAdjacentForm(_:width:)`` or ``nonAdjacentForm(_:)``):
+  /// a cyclotomic squaring per digit and a product with `f^|d|` (or its
+  /// conjugate, the inverse) per nonzero digit `d`.
   func cyclotomicPower(digits: [Int8]) -> TowerFp12 {
-    let inverse = conjugate
+    // Odd powers f, f^3, f^5, ... up to the largest digit.
+    let largest = Int(digits.map { $0.magnitude }.max() ?? 1)
+    var odd = [self]
+    if largest > 1 {
+      let square = cyclotomicSquared()
+      for _ in stride(from: 3, through: largest, by: 2) { odd.append(odd[odd.count - 1] * square) }
+    }
     var result = self
     for digit in digits {
       result = result.cyclotomicSquared()
-      if digit == 1 {
-        result = result * self
-      } else if digit == -1 {
-        result = result * inverse
+      if digit > 0 {
+        result = result * odd[Int(digit) / 2]
+      } else if digit < 0 {
+        result = result * odd[Int(-digit) / 2].conjugate
       }
     }
     return result

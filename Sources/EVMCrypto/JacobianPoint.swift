@@ -147,10 +147,22 @@ struct JacobianPoint<F: FieldArithmetic>: Sendable {
   /// parameters such as |x| of BLS12-381: 63 doublings, 5 additions).
   func multiplied(bySmall k: UInt64) -> JacobianPoint {
     if k == 0 { return .infinity }
+    return multiplied(byDigits: binaryDigits(k))
+  }
+
+  /// `k * self` for `k` given by signed binary digits (most significant
+  /// first, without the leading 1): a doubling per digit and an addition of
+  /// ±self per nonzero digit, mixed (cheaper) when self is affine (Z = 1).
+  func multiplied(byDigits digits: [Int8]) -> JacobianPoint {
+    if isInfinity { return self }
+    let isAffine = z == .one
+    let negated = -self
     var acc = self
-    for bit in stride(from: 62 - k.leadingZeroBitCount, through: 0, by: -1) {
+    for digit in digits {
       acc = acc.doubled()
-      if (k >> UInt64(bit)) & 1 == 1 { acc = acc + self }
+      if digit == 0 { continue }
+      let term = digit > 0 ? self : negated
+      acc = isAffine ? acc.adding(affineX: term.x, affineY: term.y) : acc + term
     }
     return acc
   }

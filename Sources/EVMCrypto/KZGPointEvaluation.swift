@@ -59,9 +59,10 @@ public enum KZGPointEvaluation {
     typealias B = BLS12381
     // e(π, [τ - z]₂) == e(C - [y]₁, G2) rewritten, by bilinearity, with
     // fixed G2 points only: e(C - [y]₁ + [z]π, -G2) · e(π, [τ]₂) == 1. Both
-    // G2 points are prepared once, and the scalar multiplications are in G1.
+    // G2 points are prepared once, and the scalar multiplications are in G1
+    // (with the endomorphism: 128-bit halves).
     let negG1 = -B.G1Point(affine: B.g1Generator)
-    let left = (c + B.G1Point.sumOfMultiples([pi, negG1], [zLimbs, yLimbs])).affine
+    let left = (c + B.sumOfG1Multiples([pi, negG1], [zLimbs, yLimbs])).affine
     var pairs: [(p: (x: B.Fp, y: B.Fp), q: PreparedG2<B.Tower>)] = []
     if !(left.x.isZero && left.y.isZero) {
       pairs.append((left, preparedNegG2))

@@ -28,6 +28,12 @@ struct TwistPoint<T: PairingTower> {
   var y: Fp2
   var z: Fp2
 
+  /// The same point in Jacobian coordinates: `(X Z, Y Z^2, Z)`.
+  var jacobian: JacobianPoint<Fp2> {
+    let zz = z.squared()
+    return JacobianPoint(x: x * z, y: y * zz, z: z)
+  }
+
   /// Doubles the point and returns the tangent line at it: `Y^2 - 3b'Z^2`,
   /// `3X^2` (of -x_P), `2YZ` (of y_P). With E = 3b'Z^2 the double is
   /// `(2XY (Y^2 - 3E), (Y^2 + 3E)^2 - 12 E^2, 8 Y^3 Z)` (four times the
@@ -38,7 +44,7 @@ struct TwistPoint<T: PairingTower> {
     let zz = z.squared()
     let xx = x.squared()
     let yz = y * z
-    let bzz = T.twistB * zz
+    let bzz = T.mulByTwistB(zz)
     let e = bzz.doubled() + bzz
     let e3 = e.doubled() + e
     let line = LineCoefficients(
@@ -160,6 +166,35 @@ func nonAdjacentForm(_ k: UInt128) -> [Int8] {
       digits.append(0)
     }
     k >>= 1
+  }
+  return Array(digits.reversed().dropFirst())
+}
+
+/// The width-`width` non-adjacent form of `k`: odd digits below
+/// `2^(width-1)` in magnitude, at most one nonzero in any `width`
+/// consecutive positions (but the leading one); most significant first,
+/// without the leading 1. `k` must be positive.
+func windowedNonAdjacentForm(_ k: UInt128, width: Int) -> [Int8] {
+  var k = k
+  var digits: [Int8] = []
+  let modulus = Int128(1) << width
+  while k != 0 {
+    if k & 1 == 1 {
+      var d = Int128(k & UInt128(modulus - 1))
+      if d >= modulus / 2 { d -= modulus }
+      digits.append(Int8(d))
+      k = d >= 0 ? k - UInt128(d) : k + UInt128(-d)
+    } else {
+      digits.append(0)
+    }
+    k >>= 1
+  }
+  // A leading digit d > 1 becomes 2^j at j positions higher plus d - 2^j
+  // (odd, smaller) in its place, so the leading digit is 1.
+  if let top = digits.last, top > 1 {
+    let j = Int8.bitWidth - 1 - top.leadingZeroBitCount
+    digits[digits.count - 1] = top - (1 << j)
+    digits += [Int8](repeating: 0, count: j - 1) + [1]
   }
   return Array(digits.reversed().dropFirst())
 }
