@@ -114,29 +114,29 @@ struct JacobianPoint<F: FieldArithmetic>: Sendable {
     JacobianPoint.sumOfMultiples([self], [k])
   }
 
-  /// `Σ k_i P_i` by Straus's method: one 4-bit window table per point and
-  /// the doublings shared (for a few points; Pippenger's method pays for many).
+  /// `Σ k_i P_i` by Straus's method: each scalar in width-5 non-adjacent
+  /// form, a table of odd multiples (P, 3P, ..., 15P) per point, and the
+  /// doublings shared (for a few points; Pippenger's method pays for many).
   static func sumOfMultiples(_ points: [JacobianPoint], _ scalars: [[UInt64]]) -> JacobianPoint {
     precondition(points.count == scalars.count)
-    let limbCount = scalars.map(\.count).max() ?? 0
+    let width = 5
+    let digits = scalars.map { signedWindowDigits($0, width: width) }
     var tables: [[JacobianPoint]] = []
     for p in points {
-      var table = [JacobianPoint](repeating: .infinity, count: 16)
-      table[1] = p
-      for i in 2..<16 { table[i] = i % 2 == 0 ? table[i / 2].doubled() : table[i - 1] + p }
+      let twice = p.doubled()
+      var table = [p]
+      for _ in 1..<(1 << (width - 2)) { table.append(table[table.count - 1] + twice) }
       tables.append(table)
     }
     var acc = JacobianPoint.infinity
-    var started = false
-    for limb in stride(from: limbCount - 1, through: 0, by: -1) {
-      for shift in stride(from: 60, through: 0, by: -4) {
-        if started { acc = acc.doubled().doubled().doubled().doubled() }
-        for i in points.indices where limb < scalars[i].count {
-          let nibble = Int((scalars[i][limb] >> UInt64(shift)) & 0xf)
-          if nibble != 0 {
-            acc = acc + tables[i][nibble]
-            started = true
-          }
+    for position in stride(from: (digits.map(\.count).max() ?? 0) - 1, through: 0, by: -1) {
+      acc = acc.doubled()
+      for i in points.indices where position < digits[i].count {
+        let d = digits[i][position]
+        if d > 0 {
+          acc = acc + tables[i][Int(d) / 2]
+        } else if d < 0 {
+          acc = acc + -tables[i][Int(-d) / 2]
         }
       }
     }
