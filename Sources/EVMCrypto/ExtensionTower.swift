@@ -65,13 +65,14 @@ struct TowerFp2<T: PairingTower>: FieldArithmetic {
   @inline(__always)
   func doubled() -> TowerFp2 { TowerFp2(c0.doubled(), c1.doubled()) }
 
-  /// Karatsuba: three base-field products (the sums enter unreduced).
+  /// `(a0 b0 - a1 b1) + (a0 b1 + a1 b0) u`, each coefficient a sum of two
+  /// products with a single Montgomery reduction (`-a1 b1` as `a1 (p - b1)`).
+  /// Measured faster than Karatsuba's three full products, whose extra
+  /// reductions and subtractions cost more than the saved product.
   @inline(__always)
   static func * (a: TowerFp2, b: TowerFp2) -> TowerFp2 {
-    let t0 = a.c0 * b.c0
-    let t1 = a.c1 * b.c1
-    let t2 = Fp.montgomeryMultiply(Fp.addUnreduced(a.c0, a.c1), Fp.addUnreduced(b.c0, b.c1))
-    return TowerFp2(t0 - t1, t2 - t0 - t1)
+    TowerFp2(
+      Fp.sumOfProducts(a.c0, b.c0, a.c1, -b.c1), Fp.sumOfProducts(a.c0, b.c1, a.c1, b.c0))
   }
 
   @inline(__always)

@@ -257,6 +257,35 @@ struct MontgomeryField<M: MontgomeryModulus>: FieldArithmetic {
     return subtractModulusIfNeeded(t)
   }
 
+  /// `(a0 b0 + a1 b1) / R mod p` with one reduction: CIOS with both
+  /// products added in each round. Inputs below p: the sum stays below
+  /// 2p^2 < p R, so n limbs plus a carry word suffice (the top word of each
+  /// round's sum is below 2^63) and one conditional subtraction ends it.
+  @inline(__always)
+  static func sumOfProducts(
+    _ a0: MontgomeryField, _ b0: MontgomeryField, _ a1: MontgomeryField, _ b1: MontgomeryField
+  ) -> MontgomeryField {
+    let n = limbCount
+    let p = M.modulus
+    var t = LimbArray(repeating: 0)
+    for i in 0..<n {
+      var c: UInt64 = 0
+      let x = b0.limbs[i]
+      for j in 0..<n { t[j] = mac(t[j], a0.limbs[j], x, &c) }
+      var top = c
+      c = 0
+      let y = b1.limbs[i]
+      for j in 0..<n { t[j] = mac(t[j], a1.limbs[j], y, &c) }
+      top &+= c
+      let m = t[0] &* M.inverseModulus
+      c = 0
+      _ = mac(t[0], m, p[0], &c)
+      for j in 1..<n { t[j - 1] = mac(t[j], m, p[j], &c) }
+      t[n - 1] = top &+ c
+    }
+    return subtractModulusIfNeeded(t)
+  }
+
   /// `self^e` for an exponent given as limbs, least significant first:
   /// fixed 4-bit windows (15 table products, then one product per window).
   func power<E: LimbStorage>(_ e: E) -> MontgomeryField {
