@@ -240,19 +240,10 @@ struct MontgomeryField<M: MontgomeryModulus>: FieldArithmetic {
   /// subtraction ends it.
   @inline(__always)
   static func montgomeryMultiply(_ a: MontgomeryField, _ b: MontgomeryField) -> MontgomeryField {
-    let n = limbCount
-    let p = M.modulus
     var t = LimbArray(repeating: 0)
-    for i in 0..<n {
-      var c: UInt64 = 0
-      let bi = b.limbs[i]
-      for j in 0..<n { t[j] = mac(t[j], a.limbs[j], bi, &c) }
-      let top = c
-      let m = t[0] &* M.inverseModulus
-      c = 0
-      _ = mac(t[0], m, p[0], &c)
-      for j in 1..<n { t[j - 1] = mac(t[j], m, p[j], &c) }
-      t[n - 1] = top &+ c
+    for i in 0..<limbCount {
+      let top = accumulate(&t, a, b.limbs[i])
+      reductionRound(&t, top: top)
     }
     return subtractModulusIfNeeded(t)
   }
@@ -265,25 +256,33 @@ struct MontgomeryField<M: MontgomeryModulus>: FieldArithmetic {
   static func sumOfProducts(
     _ a0: MontgomeryField, _ b0: MontgomeryField, _ a1: MontgomeryField, _ b1: MontgomeryField
   ) -> MontgomeryField {
-    let n = limbCount
-    let p = M.modulus
     var t = LimbArray(repeating: 0)
-    for i in 0..<n {
-      var c: UInt64 = 0
-      let x = b0.limbs[i]
-      for j in 0..<n { t[j] = mac(t[j], a0.limbs[j], x, &c) }
-      var top = c
-      c = 0
-      let y = b1.limbs[i]
-      for j in 0..<n { t[j] = mac(t[j], a1.limbs[j], y, &c) }
-      top &+= c
-      let m = t[0] &* M.inverseModulus
-      c = 0
-      _ = mac(t[0], m, p[0], &c)
-      for j in 1..<n { t[j - 1] = mac(t[j], m, p[j], &c) }
-      t[n - 1] = top &+ c
+    for i in 0..<limbCount {
+      let top = accumulate(&t, a0, b0.limbs[i]) &+ accumulate(&t, a1, b1.limbs[i])
+      reductionRound(&t, top: top)
     }
     return subtractModulusIfNeeded(t)
+  }
+
+  /// `t += a x` over the low n limbs; returns the carry out (the next word).
+  @inline(__always)
+  private static func accumulate(_ t: inout LimbArray, _ a: MontgomeryField, _ x: UInt64) -> UInt64
+  {
+    var c: UInt64 = 0
+    for j in 0..<limbCount { t[j] = mac(t[j], a.limbs[j], x, &c) }
+    return c
+  }
+
+  /// One CIOS reduction round: `t = (t + m p) / 2^64` with m making the low
+  /// word vanish; `top` is the word above t's n limbs.
+  @inline(__always)
+  private static func reductionRound(_ t: inout LimbArray, top: UInt64) {
+    let p = M.modulus
+    let m = t[0] &* M.inverseModulus
+    var c: UInt64 = 0
+    _ = mac(t[0], m, p[0], &c)
+    for j in 1..<limbCount { t[j - 1] = mac(t[j], m, p[j], &c) }
+    t[limbCount - 1] = top &+ c
   }
 
   /// `self^e` for an exponent given as limbs, least significant first:
