@@ -3,11 +3,6 @@
 // (a * 2^384 mod p), limbs least significant first. Regenerate rather than edit.
 
 extension BLS12381 {
-  // p = 0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab
-  static let modulusLimbs: [UInt64] = [
-    0xb9fe_ffff_ffff_aaab, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624, 0x6477_4b84_f385_12bf,
-    0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a,
-  ]
   /// The group order r, least significant limb first.
   static let orderLimbs: [UInt64] = [
     0xffff_ffff_0000_0001, 0x53bd_a402_fffe_5bfe, 0x3339_d808_09a1_d805, 0x73ed_a753_299d_7d48,
@@ -17,33 +12,6 @@ extension BLS12381 {
     0xe802_0005_aaa9_5551, 0x5989_4c0a_debb_f6b4, 0xe954_cbc0_6689_f6a3, 0x2ec0_ec69_d747_7c1a,
     0x6d82_bf01_5d12_12b0, 0x329c_2f17_8731_db95, 0x9986_ff03_1508_ffe1, 0x88e2_a8e9_145a_d768,
     0x584c_6a0e_a91b_3528, 0x0bc6_9f08_f2ee_75b3,
-  ]
-  /// p - 2 (inversion exponent), least significant limb first.
-  static let expInverse: [UInt64] = [
-    0xb9fe_ffff_ffff_aaa9, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624, 0x6477_4b84_f385_12bf,
-    0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a,
-  ]
-  /// (p + 1) / 4 (square-root exponent, p ≡ 3 mod 4).
-  static let expSqrt: [UInt64] = [
-    0xee7f_bfff_ffff_eaab, 0x07aa_ffff_ac54_ffff, 0xd9cc_34a8_3dac_3d89, 0xd91d_d2e1_3ce1_44af,
-    0x92c6_e9ed_90d2_eb35, 0x0680_447a_8e5f_f9a6,
-  ]
-  /// (p - 1) / 2 (Euler criterion).
-  static let expLegendre: [UInt64] = [
-    0xdcff_7fff_ffff_d555, 0x0f55_ffff_58a9_ffff, 0xb398_6950_7b58_7b12, 0xb23b_a5c2_79c2_895f,
-    0x258d_d3db_21a5_d66b, 0x0d00_88f5_1cbf_f34d,
-  ]
-  /// -p^-1 mod 2^64.
-  static let montgomeryInv: UInt64 = 0x89f3_fffc_fffc_fffd
-  /// 2^384 mod p (Montgomery one), raw limbs.
-  static let montgomeryOneLimbs: [UInt64] = [
-    0x7609_0000_0002_fffd, 0xebf4_000b_c40c_0002, 0x5f48_9857_53c7_58ba, 0x77ce_5853_7052_5745,
-    0x5c07_1a97_a256_ec6d, 0x15f6_5ec3_fa80_e493,
-  ]
-  /// 2^768 mod p, raw limbs.
-  static let montgomeryR2Limbs: [UInt64] = [
-    0xf4df_1f34_1c34_1746, 0x0a76_e6a6_09d1_04f1, 0x8de5_476c_4c95_b6d5, 0x67eb_88a9_939d_83c0,
-    0x9a79_3e85_b519_952d, 0x1198_8fe5_92ca_e3aa,
   ]
   /// γ_{1,i} = ξ^(i (p - 1) / 6), i = 1...5, ξ = 1 + u.
   static let frobeniusGamma1: (Fp2, Fp2, Fp2, Fp2, Fp2) = (

@@ -3,149 +3,8 @@
 // subgroup checks by endomorphisms, and Pippenger multi-scalar multiplication.
 
 extension BLS12381 {
-  /// A point in Jacobian coordinates, `(X / Z^2, Y / Z^3)`, on y^2 = x^3 + b
-  /// over `F` (the formulas use only a = 0). `Z = 0` is the point at infinity.
-  struct Point<F: BNField> {
-    var x: F
-    var y: F
-    var z: F
-
-    static var infinity: Point { Point(x: .one, y: .one, z: .zero) }
-
-    @inline(__always)
-    init(x: F, y: F, z: F) {
-      self.x = x
-      self.y = y
-      self.z = z
-    }
-
-    /// From affine coordinates; `(0, 0)` encodes infinity.
-    init(affine: (x: F, y: F)) {
-      if affine.x.isZero && affine.y.isZero {
-        self = .infinity
-      } else {
-        self.init(x: affine.x, y: affine.y, z: .one)
-      }
-    }
-
-    var isInfinity: Bool { z.isZero }
-
-    /// `(x, y)`, with `(0, 0)` for infinity. One field inversion.
-    var affine: (x: F, y: F) {
-      if isInfinity { return (.zero, .zero) }
-      let zi = z.inverse()
-      let zi2 = zi.squared()
-      return (x * zi2, y * zi2 * zi)
-    }
-
-    /// Whether both represent the same point (cross-multiplied, no inversion).
-    func isEqual(to q: Point) -> Bool {
-      if isInfinity || q.isInfinity { return isInfinity && q.isInfinity }
-      let z1z1 = z.squared()
-      let z2z2 = q.z.squared()
-      return x * z2z2 == q.x * z1z1 && y * z2z2 * q.z == q.y * z1z1 * z
-    }
-
-    /// Doubling for a = 0 (the "dbl-2009-l" sequence).
-    @inline(__always)
-    func doubled() -> Point {
-      if isInfinity { return self }
-      let a = x.squared()
-      let b = y.squared()
-      let c = b.squared()
-      let d = ((x + b).squared() - a - c).doubled()
-      let e = a.doubled() + a
-      let f = e.squared()
-      let x3 = f - d.doubled()
-      let y3 = e * (d - x3) - c.doubled().doubled().doubled()
-      let z3 = (y * z).doubled()
-      return Point(x: x3, y: y3, z: z3)
-    }
-
-    /// General addition ("add-2007-bl"), falling back to doubling for equal inputs.
-    static func + (p: Point, q: Point) -> Point {
-      if p.isInfinity { return q }
-      if q.isInfinity { return p }
-      let z1z1 = p.z.squared()
-      let z2z2 = q.z.squared()
-      let u1 = p.x * z2z2
-      let u2 = q.x * z1z1
-      let s1 = p.y * q.z * z2z2
-      let s2 = q.y * p.z * z1z1
-      let h = u2 - u1
-      let r = (s2 - s1).doubled()
-      if h.isZero {
-        return r.isZero ? p.doubled() : .infinity
-      }
-      let i = h.doubled().squared()
-      let j = h * i
-      let v = u1 * i
-      let x3 = r.squared() - j - v.doubled()
-      let y3 = r * (v - x3) - (s1 * j).doubled()
-      let z3 = ((p.z + q.z).squared() - z1z1 - z2z2) * h
-      return Point(x: x3, y: y3, z: z3)
-    }
-
-    /// Mixed addition of an affine point (not infinity) ("madd-2007-bl").
-    @inline(__always)
-    func adding(affineX qx: F, affineY qy: F) -> Point {
-      if isInfinity { return Point(x: qx, y: qy, z: .one) }
-      let z1z1 = z.squared()
-      let u2 = qx * z1z1
-      let s2 = qy * z * z1z1
-      let h = u2 - x
-      let r = (s2 - y).doubled()
-      if h.isZero {
-        return r.isZero ? doubled() : .infinity
-      }
-      let hh = h.squared()
-      let i = hh.doubled().doubled()
-      let j = h * i
-      let v = x * i
-      let x3 = r.squared() - j - v.doubled()
-      let y3 = r * (v - x3) - (y * j).doubled()
-      let z3 = (z + h).squared() - z1z1 - hh
-      return Point(x: x3, y: y3, z: z3)
-    }
-
-    static prefix func - (p: Point) -> Point { Point(x: p.x, y: -p.y, z: p.z) }
-
-    /// `k * self` for a scalar of any length given as limbs, least
-    /// significant first; a fixed 4-bit window.
-    func multiplied(by k: [UInt64]) -> Point {
-      if isInfinity || k.allSatisfy({ $0 == 0 }) { return .infinity }
-      var table = [Point](repeating: .infinity, count: 16)
-      table[1] = self
-      for i in 2..<16 { table[i] = i % 2 == 0 ? table[i / 2].doubled() : table[i - 1] + self }
-      var acc = Point.infinity
-      var started = false
-      for limb in k.reversed() {
-        for shift in stride(from: 60, through: 0, by: -4) {
-          if started { acc = acc.doubled().doubled().doubled().doubled() }
-          let nibble = Int((limb >> UInt64(shift)) & 0xf)
-          if nibble != 0 {
-            acc = acc + table[nibble]
-            started = true
-          }
-        }
-      }
-      return acc
-    }
-
-    /// `|x| * self` for the curve parameter |x| = 0xd201000000010000
-    /// (double-and-add: 63 doublings, 5 additions).
-    func multipliedByAbsX() -> Point {
-      var acc = self
-      for bit in stride(from: 62, through: 0, by: -1) {
-        acc = acc.doubled()
-        if (BLS12381.absX >> UInt64(bit)) & 1 == 1 { acc = acc + self }
-      }
-      return acc
-    }
-  }
-
-  typealias G1Point = Point<Fp>
-  typealias G2Point = Point<Fp2>
+  typealias G1Point = JacobianPoint<Fp>
+  typealias G2Point = JacobianPoint<Fp2>
 
   /// |x| for the BLS parameter x = -0xd201000000010000.
   static let absX: UInt64 = 0xd201_0000_0001_0000
@@ -166,16 +25,45 @@ extension BLS12381 {
   /// φ(P) = [-x²] P with φ(x, y) = (β x, y).
   static func isInG1Subgroup(_ p: G1Point) -> Bool {
     if p.isInfinity { return true }
-    let phi = G1Point(x: p.x * g1Beta, y: p.y, z: p.z)
-    let x2P = p.multipliedByAbsX().multipliedByAbsX()
-    return phi.isEqual(to: -x2P)
+    let x2P = p.multiplied(bySmall: absX).multiplied(bySmall: absX)
+    return phi(p).isEqual(to: -x2P)
+  }
+
+  /// φ(P) = (β x, y), which acts on G1 as multiplication by -x².
+  static func phi(_ p: G1Point) -> G1Point { G1Point(x: p.x * g1Beta, y: p.y, z: p.z) }
+
+  /// `Σ k_i P_i` for a few points of G1 and scalars below 2^255 (four limbs,
+  /// least significant first), halving the doublings with the endomorphism:
+  /// `k = q x² + s` with `q, s < 2^128` gives `k P = s P + q (-φ(P))`.
+  static func sumOfG1Multiples(_ points: [G1Point], _ scalars: [[UInt64]]) -> G1Point {
+    let x2 = UInt128(absX) * UInt128(absX)
+    var terms: [G1Point] = []
+    var halves: [[UInt64]] = []
+    for (p, k) in zip(points, scalars) {
+      let high = UInt128(k[3]) << 64 | UInt128(k[2])
+      let low = UInt128(k[1]) << 64 | UInt128(k[0])
+      // high < 2^127 < x², so the quotient fits 128 bits.
+      let (q, s) = x2.dividingFullWidth((high: high, low: low))
+      terms += [p, -phi(p)]
+      halves += [
+        [UInt64(truncatingIfNeeded: s), UInt64(truncatingIfNeeded: s >> 64)],
+        [UInt64(truncatingIfNeeded: q), UInt64(truncatingIfNeeded: q >> 64)],
+      ]
+    }
+    return G1Point.sumOfMultiples(terms, halves)
   }
 
   /// Whether a point on the twist lies in the order-r subgroup: Scott's test
   /// ψ(Q) = [x] Q (x negative, so `-[|x|] Q`).
   static func isInG2Subgroup(_ q: G2Point) -> Bool {
     if q.isInfinity { return true }
-    return psi(q).isEqual(to: -q.multipliedByAbsX())
+    return isInG2Subgroup(q, absXMultiple: q.multiplied(bySmall: absX))
+  }
+
+  /// Scott's test with `[|x|] Q` already computed (the Miller loop's last
+  /// point is exactly that; see ``pairingCheck(input:)``).
+  static func isInG2Subgroup(_ q: G2Point, absXMultiple: G2Point) -> Bool {
+    psi(q).isEqual(to: -absXMultiple)
   }
 
   /// The untwist–Frobenius–twist endomorphism ψ on Jacobian coordinates.
@@ -184,7 +72,7 @@ extension BLS12381 {
   }
 
   /// Reference subgroup test `r * P == O`, for cross-checking the fast ones.
-  static func isInSubgroupByOrder<F: BNField>(_ p: Point<F>) -> Bool {
+  static func isInSubgroupByOrder<F: FieldArithmetic>(_ p: JacobianPoint<F>) -> Bool {
     p.multiplied(by: orderLimbs).isInfinity
   }
 
@@ -261,13 +149,15 @@ extension BLS12381 {
   /// `Σ k_i P_i` for affine, finite points and 256-bit scalars (four limbs,
   /// least significant first): Pippenger's bucket method, or the windowed
   /// single multiplication for one term.
-  static func multiScalarMultiply<F: BNField>(_ points: [(x: F, y: F)], _ scalars: [[UInt64]])
-    -> Point<F>
+  static func multiScalarMultiply<F: FieldArithmetic>(
+    _ points: [(x: F, y: F)], _ scalars: [[UInt64]]
+  )
+    -> JacobianPoint<F>
   {
     precondition(points.count == scalars.count)
     if points.isEmpty { return .infinity }
     if points.count == 1 {
-      return Point(x: points[0].x, y: points[0].y, z: .one).multiplied(by: scalars[0])
+      return JacobianPoint(x: points[0].x, y: points[0].y, z: .one).multiplied(by: scalars[0])
     }
     let n = points.count
     // Window width ≈ log2(n) - 1, at least 2 (cost ≈ 256/c · (n + 2^(c+1))).
@@ -275,8 +165,8 @@ extension BLS12381 {
     while c < 16 && (1 << (c + 2)) <= n { c += 1 }
     let windows = (256 + c - 1) / c
     let mask = UInt64((1 << c) - 1)
-    var buckets = [Point<F>](repeating: .infinity, count: 1 << c)
-    var total = Point<F>.infinity
+    var buckets = [JacobianPoint<F>](repeating: .infinity, count: 1 << c)
+    var total = JacobianPoint<F>.infinity
     for window in stride(from: windows - 1, through: 0, by: -1) {
       for _ in 0..<c { total = total.doubled() }
       for b in buckets.indices { buckets[b] = .infinity }
@@ -294,8 +184,8 @@ extension BLS12381 {
         }
       }
       // Σ j · bucket[j] via running sums.
-      var running = Point<F>.infinity
-      var windowSum = Point<F>.infinity
+      var running = JacobianPoint<F>.infinity
+      var windowSum = JacobianPoint<F>.infinity
       for j in stride(from: buckets.count - 1, through: 1, by: -1) {
         running = running + buckets[j]
         windowSum = windowSum + running

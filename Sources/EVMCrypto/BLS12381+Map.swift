@@ -3,19 +3,19 @@
 // curve, the 11-isogeny (G1) or 3-isogeny (G2) back to the target curve, and
 // cofactor clearing by multiplication with h_eff (RFC 9380 §8.8).
 
-/// The field operations the SWU map needs beyond `BNField`.
-protocol SWUField: BNField {
+/// The field operations the SWU map needs beyond `FieldArithmetic`.
+protocol SWUField: FieldArithmetic {
   var isSquare: Bool { get }
   func squareRoot() -> Self?
   /// `sgn0` of RFC 9380 §4.1.
   var sgn0: Bool { get }
 }
 
-extension BLS12381.Fp: SWUField {
+extension MontgomeryField: SWUField {
   var sgn0: Bool { isOdd }
 }
 
-extension BLS12381.Fp2: SWUField {}
+extension TowerFp2: SWUField {}
 
 extension BLS12381 {
   /// The simplified SWU map of `u` onto y^2 = x^3 + A x + B (A, B ≠ 0), with
@@ -47,7 +47,7 @@ extension BLS12381 {
   }
 
   /// Σ k_i x^i (coefficients lowest degree first), by Horner's rule.
-  static func evaluate<F: BNField>(_ coefficients: [F], at x: F) -> F {
+  static func evaluate<F: FieldArithmetic>(_ coefficients: [F], at x: F) -> F {
     var acc = coefficients[coefficients.count - 1]
     for i in stride(from: coefficients.count - 2, through: 0, by: -1) {
       acc = acc * x + coefficients[i]
@@ -57,15 +57,15 @@ extension BLS12381 {
 
   /// A rational isogeny map `(x_num / x_den, y · y_num / y_den)`; a vanishing
   /// denominator maps to the point at infinity.
-  static func isogeny<F: BNField>(
+  static func isogeny<F: FieldArithmetic>(
     _ p: (x: F, y: F), xNum: [F], xDen: [F], yNum: [F], yDen: [F]
-  ) -> Point<F> {
+  ) -> JacobianPoint<F> {
     let xd = evaluate(xDen, at: p.x)
     let yd = evaluate(yDen, at: p.x)
     if xd.isZero || yd.isZero { return .infinity }
     let x = evaluate(xNum, at: p.x) * xd.inverse()
     let y = p.y * evaluate(yNum, at: p.x) * yd.inverse()
-    return Point(x: x, y: y, z: .one)
+    return JacobianPoint(x: x, y: y, z: .one)
   }
 
   /// MAP_FP_TO_G1 on a decoded field element.

@@ -84,16 +84,18 @@ public enum BLS12381 {
   ///   subgroup.
   public static func pairingCheck(input: [UInt8]) throws(PrecompileError) -> [UInt8] {
     guard !input.isEmpty, input.count % 384 == 0 else { throw .invalidInput }
-    var pairs: [PairingInput] = []
+    var pairs: [(p: (x: Fp, y: Fp), q: PreparedG2<Tower>)] = []
     try input.withUnsafeBufferPointer { (bytes) throws(PrecompileError) in
       for offset in stride(from: 0, to: bytes.count, by: 384) {
         let p = try decodeG1(bytes, at: offset)
         guard isInG1Subgroup(p) else { throw .invalidInput }
         let q = try decodeG2(bytes, at: offset + 128)
-        guard isInG2Subgroup(q) else { throw .invalidInput }
-        if !p.isInfinity && !q.isInfinity {
-          pairs.append(PairingInput(p: (p.x, p.y), q: (q.x, q.y)))
-        }
+        if q.isInfinity { continue }
+        // The Miller loop's lines come with its last point, [|x|] Q, which
+        // is all the G2 subgroup test needs.
+        let (lines, end) = MillerLoop<Tower>.prepare((q.x, q.y), digits: absXDigits)
+        guard isInG2Subgroup(q, absXMultiple: end.jacobian) else { throw .invalidInput }
+        if !p.isInfinity { pairs.append(((p.x, p.y), PreparedG2(lines: lines))) }
       }
     }
     var out = [UInt8](repeating: 0, count: 32)

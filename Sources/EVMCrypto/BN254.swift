@@ -19,7 +19,7 @@ public enum BN254 {
     let (p1, p2) = try padded.withUnsafeBufferPointer { (bytes) throws(PrecompileError) in
       (try decodeG1(bytes, at: 0), try decodeG1(bytes, at: 64))
     }
-    let sum = G1Point(affineX: p1.x, affineY: p1.y) + G1Point(affineX: p2.x, affineY: p2.y)
+    let sum = G1Point(affine: p1) + G1Point(affine: p2)
     return encodeG1(sum)
   }
 
@@ -37,8 +37,8 @@ public enum BN254 {
       for j in 0..<8 { w = w << 8 | UInt64(padded[64 + 8 * i + j]) }
       return w
     }
-    let scalar = (word(3), word(2), word(1), word(0))
-    return encodeG1(G1Point(affineX: point.x, affineY: point.y).multiplied(by: scalar))
+    let scalar = [word(3), word(2), word(1), word(0)]
+    return encodeG1(G1Point(affine: point).multiplied(by: scalar))
   }
 
   /// 0x08: whether `∏ e(P_i, Q_i) == 1` over the 192-byte pairs of `input`
@@ -50,17 +50,19 @@ public enum BN254 {
   ///   point is outside the order-r subgroup.
   public static func pairingCheck(input: [UInt8]) throws(PrecompileError) -> [UInt8] {
     guard input.count % 192 == 0 else { throw .invalidInput }
-    var pairs: [PairingInput] = []
+    var pairs: [(p: (x: Fp, y: Fp), q: PreparedG2<Tower>)] = []
     pairs.reserveCapacity(input.count / 192)
     try input.withUnsafeBufferPointer { (bytes) throws(PrecompileError) in
       for offset in stride(from: 0, to: bytes.count, by: 192) {
         let p = try decodeG1(bytes, at: offset)
         let q = try decodeG2(bytes, at: offset + 64)
-        let pIsInfinity = p.x.isZero && p.y.isZero
-        let qIsInfinity = q.x.isZero && q.y.isZero
         // G1 has cofactor 1: every point on the curve is in the subgroup.
-        if !qIsInfinity && !isInG2Subgroup(q) { throw .invalidInput }
-        if !pIsInfinity && !qIsInfinity { pairs.append(PairingInput(p: p, q: q)) }
+        if q.x.isZero && q.y.isZero { continue }
+        // The Miller loop's lines come with its last point, which is all
+        // the G2 subgroup test needs.
+        let (lines, end) = prepare(q)
+        guard isInG2Subgroup(q, millerLoopEnd: end) else { throw .invalidInput }
+        if !(p.x.isZero && p.y.isZero) { pairs.append((p, lines)) }
       }
     }
     var out = [UInt8](repeating: 0, count: 32)
@@ -97,8 +99,8 @@ public enum BN254 {
     var out = [UInt8](repeating: 0, count: 64)
     if point.isInfinity { return out }
     let (x, y) = point.affine
-    x.write(to: &out, at: 0)
-    y.write(to: &out, at: 32)
+    x.write(to: &out, at: 0, width: 32)
+    y.write(to: &out, at: 32, width: 32)
     return out
   }
 }

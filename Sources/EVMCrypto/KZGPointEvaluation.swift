@@ -57,20 +57,28 @@ public enum KZGPointEvaluation {
     let c = try decompressG1(commitment)
     let pi = try decompressG1(proof)
     typealias B = BLS12381
-    let g1 = B.G1Point(affine: B.g1Generator)
-    let g2 = B.G2Point(affine: B.g2Generator)
-    // e(C - [y]G1, -G2) · e(π, [τ]₂ - [z]G2) == 1.
-    let left = (c + -g1.multiplied(by: yLimbs)).affine
-    let right = (B.G2Point(affine: B.kzgTauG2) + -g2.multiplied(by: zLimbs)).affine
-    var pairs: [B.PairingInput] = []
+    // e(π, [τ - z]₂) == e(C - [y]₁, G2) rewritten, by bilinearity, with
+    // fixed G2 points only: e(C - [y]₁ + [z]π, -G2) · e(π, [τ]₂) == 1. Both
+    // G2 points are prepared once, and the scalar multiplications are in G1
+    // (with the endomorphism: 128-bit halves).
+    let negG1 = -B.G1Point(affine: B.g1Generator)
+    let left = (c + B.sumOfG1Multiples([pi, negG1], [zLimbs, yLimbs])).affine
+    var pairs: [(p: (x: B.Fp, y: B.Fp), q: PreparedG2<B.Tower>)] = []
     if !(left.x.isZero && left.y.isZero) {
-      pairs.append(B.PairingInput(p: left, q: (B.g2Generator.x, -B.g2Generator.y)))
+      pairs.append((left, preparedNegG2))
     }
-    if !pi.isInfinity && !(right.x.isZero && right.y.isZero) {
-      pairs.append(B.PairingInput(p: (pi.x, pi.y), q: right))
+    if !pi.isInfinity {
+      pairs.append(((pi.x, pi.y), preparedTauG2))
     }
     return B.pairingProductIsOne(pairs)
   }
+
+  /// -G2, prepared for the Miller loop.
+  static let preparedNegG2 = BLS12381.prepare(
+    (BLS12381.g2Generator.x, -BLS12381.g2Generator.y))
+
+  /// [τ]₂ of the trusted setup, prepared for the Miller loop.
+  static let preparedTauG2 = BLS12381.prepare(BLS12381.kzgTauG2)
 
   /// [τ]₂ in the 96-byte compressed encoding (as in `trusted_setup.txt`).
   public static var tauG2Compressed: [UInt8] {

@@ -1,3 +1,4 @@
+import EVM
 import EVMCrypto
 import EVMPrimitives
 import Transactions
@@ -10,7 +11,8 @@ private func consumeCryptoResult<T>(_ value: T) {
 
 /// Crypto micro-benchmarks: sender recovery of a signed EIP-155 legacy
 /// transaction (decode excluded; signing hash + secp256k1 recovery + Keccak),
-/// raw secp256k1 recovery, and SHA-256 of 1 KiB.
+/// raw secp256k1 recovery, the ecrecover precompile (0x01, through the
+/// precompile table, gas included) and SHA-256 of 1 KiB.
 func benchCrypto() -> [MicroBenchResult] {
   let key = [UInt8](repeating: 0x46, count: 32)
   var tx = Transaction(
@@ -34,6 +36,18 @@ func benchCrypto() -> [MicroBenchResult] {
       consumeCryptoResult(
         Secp256k1.recoverAddress(
           hash: hash, r: signature.r, s: signature.s, recoveryId: signature.recoveryId))
+    })
+  // ecrecover input: hash ‖ v ‖ r ‖ s, 32 bytes each.
+  func word(_ value: UInt256) -> [UInt8] { value.bigEndianBytes }
+  let ecrecoverInput =
+    hash.bytes + word(UInt256(UInt64(27 + signature.recoveryId))) + word(signature.r)
+    + word(signature.s)
+  guard let ecrecover = Precompiles.lookup(Address(word: UInt256(1)), fork: .cancun),
+    ecrecover.run(ecrecoverInput, 10_000, .cancun).output.count == 32
+  else { fatalError("benchCrypto: ecrecover precompile failed") }
+  results.append(
+    measure("precompile ecrecover (0x01)", iterations: 2_000) {
+      consumeCryptoResult(ecrecover.run(ecrecoverInput, 10_000, .cancun))
     })
   let kib = [UInt8]((0..<1024).map { UInt8(truncatingIfNeeded: $0) })
   results.append(

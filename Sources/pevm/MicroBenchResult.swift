@@ -35,7 +35,7 @@ func measure(_ name: String, iterations: Int, _ body: () -> Void) -> MicroBenchR
   return MicroBenchResult(name: name, nsPerOp: samples[samples.count / 2])
 }
 
-/// Prints `name  ns/op  Mops/s` rows, aligned.
+/// Prints `name  ns/op  µs/op  Mops/s` rows, aligned.
 func printMicroBenchTable(_ results: [MicroBenchResult]) {
   let width = max(24, (results.map(\.name.count).max() ?? 0) + 2)
   func pad(_ text: String, _ count: Int) -> String {
@@ -44,11 +44,12 @@ func printMicroBenchTable(_ results: [MicroBenchResult]) {
   func padLeft(_ text: String, _ count: Int) -> String {
     String(repeating: " ", count: max(0, count - text.count)) + text
   }
-  print(pad("name", width) + padLeft("ns/op", 12) + padLeft("Mops/s", 12))
+  print(pad("name", width) + padLeft("ns/op", 12) + padLeft("µs/op", 12) + padLeft("Mops/s", 12))
   for r in results {
     let mops = r.nsPerOp > 0 ? 1000 / r.nsPerOp : .infinity
     print(
       pad(r.name, width) + padLeft(String(format: "%.2f", r.nsPerOp), 12)
+        + padLeft(String(format: "%.2f", r.nsPerOp / 1000), 12)
         + padLeft(String(format: "%.2f", mops), 12))
   }
 }
