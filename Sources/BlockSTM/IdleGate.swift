@@ -55,20 +55,24 @@ final class IdleGate: @unchecked Sendable {
     return epoch
   }
 
-  /// Waits until the epoch moves past `observed` or the timeout passes.
-  func wait(_ observed: Int) {
+  /// Waits until the epoch moves past `observed` or `timeoutNanoseconds`
+  /// pass; true when the epoch moved (a signal), false on the timeout.
+  @discardableResult
+  func wait(_ observed: Int, timeoutNanoseconds: Int = IdleGate.timeoutNanoseconds) -> Bool {
     var deadline = timespec()
     clock_gettime(CLOCK_MONOTONIC, &deadline)
-    deadline.tv_nsec += Self.timeoutNanoseconds
+    deadline.tv_sec += timeoutNanoseconds / 1_000_000_000
+    deadline.tv_nsec += timeoutNanoseconds % 1_000_000_000
     if deadline.tv_nsec >= 1_000_000_000 {
       deadline.tv_sec += 1
       deadline.tv_nsec -= 1_000_000_000
     }
     pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
     while epoch == observed {
-      if pthread_cond_timedwait(condition, mutex, &deadline) != 0 { break }
+      if pthread_cond_timedwait(condition, mutex, &deadline) != 0 { return epoch != observed }
     }
-    pthread_mutex_unlock(mutex)
+    return true
   }
 
   /// Unregisters a waiter.
