@@ -32,6 +32,8 @@ let package = Package(
     .systemLibrary(
       name: "COpenSSL", pkgConfig: "openssl",
       providers: [.apt(["libssl-dev"])]),
+    // glibc's malloc tuning (mallopt), for the CLI.
+    .systemLibrary(name: "CMalloc"),
 
     // primitives → crypto → transactions → EVM → world state → execution → Block-STM → fixtures → CLI
     .target(name: "EVMPrimitives", swiftSettings: hotPathSettings),
@@ -65,7 +67,7 @@ let package = Package(
       name: "pevm",
       dependencies: [
         "EVMPrimitives", "EVMCrypto", "Transactions", "EVM", "WorldState", "Execution", "BlockSTM",
-        "Fixtures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Fixtures", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPathSettings),
 

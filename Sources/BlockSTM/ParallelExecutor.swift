@@ -98,7 +98,7 @@ public enum ParallelExecutor {
     let (outcomes, statistics) = try executeTransactions(
       block.transactions, environment: env, state: &working, workers: workers,
       forceParallel: false, fallbackOnConflicts: fallbackOnConflicts,
-      receipts: getenv("PEVM_NO_RS") == nil ? slots : nil)
+      receipts: slots)
     let t2 = DispatchTime.now().uptimeNanoseconds
     let (receipts, leaves) = slots.collect(block.transactions, outcomes: outcomes, fork: env.fork)
     var gasUsed: UInt64 = 0

@@ -17,6 +17,7 @@ final class ReceiptSlots: @unchecked Sendable {
   private let leaves: UnsafeMutableBufferPointer<TrieReference?>
 
   init(count: Int) {
+    precondition(count >= 0)
     trie = OrderedTrie(count: count)
     receipts = .allocate(capacity: count)
     receipts.initialize(repeating: nil)
@@ -36,27 +37,33 @@ final class ReceiptSlots: @unchecked Sendable {
   }
 
   /// Every receipt and leaf, building those no worker built (transactions
-  /// that ran sequentially after a fallback) from `outcomes`.
+  /// that ran sequentially after a fallback) from `outcomes`; moves them
+  /// out (call once).
   func collect(
     _ transactions: [BlockTransaction], outcomes: [TransactionOutcome], fork: Fork
   ) -> (receipts: [Receipt], leaves: [TrieReference]) {
     var cache = BloomCache()
     var gasUsed: UInt64 = 0
-    var allReceipts: [Receipt] = []
-    var allLeaves: [TrieReference] = []
-    allReceipts.reserveCapacity(outcomes.count)
-    allLeaves.reserveCapacity(outcomes.count)
-    for (index, outcome) in outcomes.enumerated() {
-      gasUsed += outcome.gasUsed
+    for index in outcomes.indices {
+      gasUsed += outcomes[index].gasUsed
       if receipts[index] == nil {
         store(
           BlockExecutor.makeReceipt(
-            transactions[index].transaction.type, outcome, cumulativeGasUsed: gasUsed, fork: fork,
-            root: nil, bloom: Bloom(logs: outcome.logs, cache: &cache)),
+            transactions[index].transaction.type, outcomes[index], cumulativeGasUsed: gasUsed,
+            fork: fork, root: nil, bloom: Bloom(logs: outcomes[index].logs, cache: &cache)),
           at: index)
       }
-      allReceipts.append(receipts[index]!)
-      allLeaves.append(leaves[index]!)
+    }
+    let count = outcomes.count
+    let allReceipts = [Receipt](unsafeUninitializedCapacity: count) { buffer, initialized in
+      for index in 0..<count {
+        (buffer.baseAddress! + index).initialize(to: receipts[index].take()!)
+      }
+      initialized = count
+    }
+    let allLeaves = [TrieReference](unsafeUninitializedCapacity: count) { buffer, initialized in
+      for index in 0..<count { (buffer.baseAddress! + index).initialize(to: leaves[index].take()!) }
+      initialized = count
     }
     return (allReceipts, allLeaves)
   }

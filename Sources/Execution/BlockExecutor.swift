@@ -111,9 +111,10 @@ public enum BlockExecutor {
     let trie = receiptTrie ?? OrderedTrie(count: receipts.count)
     let leaves =
       receiptLeaves ?? receipts.indices.map { trie.leaf($0, value: receipts[$0].encoded) }
+    let root = trie.root(leaves, threads: threads)
     return BlockResult(
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, logsBloom: bloom,
-      receiptsRoot: trie.root(leaves, threads: threads),
+      receiptsRoot: root,
       withdrawalsRoot: withdrawals.map { MerklePatriciaTrie.orderedRoot($0.map(\.encoded)) },
       requestsHash: requestsHash, calledPendingPrecompile: calledPendingPrecompile)
   }

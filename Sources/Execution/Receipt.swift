@@ -89,16 +89,26 @@ public struct Bloom: Equatable, Sendable {
 
   @inlinable
   public mutating func formUnion(_ other: Bloom) {
-    chunks.0 |= other.chunks.0
-    chunks.1 |= other.chunks.1
-    chunks.2 |= other.chunks.2
-    chunks.3 |= other.chunks.3
+    withUnsafeMutableBytes(of: &chunks) { mine in
+      withUnsafeBytes(of: other.chunks) { theirs in
+        let a = mine.bindMemory(to: UInt64.self)
+        let b = theirs.bindMemory(to: UInt64.self)
+        for i in 0..<32 { a[i] |= b[i] }
+      }
+    }
   }
 
   @inlinable
   public static func == (a: Bloom, b: Bloom) -> Bool {
-    a.chunks.0 == b.chunks.0 && a.chunks.1 == b.chunks.1 && a.chunks.2 == b.chunks.2
-      && a.chunks.3 == b.chunks.3
+    withUnsafeBytes(of: a.chunks) { x in
+      withUnsafeBytes(of: b.chunks) { y in
+        let p = x.bindMemory(to: UInt64.self)
+        let q = y.bindMemory(to: UInt64.self)
+        var difference: UInt64 = 0
+        for i in 0..<32 { difference |= p[i] ^ q[i] }
+        return difference == 0
+      }
+    }
   }
 
   public var hex: String { Hex.encode(bytes) }
