@@ -69,5 +69,10 @@ public enum WrittenValue: Sendable {
 /// Debug switch: `PEVM_STM_TRACE=1` prints Block-STM waits and aborts to standard error.
 enum STMTrace {
   static let enabled: Bool = getenv("PEVM_STM_TRACE") != nil
-  static let phases: Bool = getenv("PEVM_STM_PHASES") != nil
+  static let phases: Bool = getenv("PEVM_STM_PHASES") != nil || timeline
+  /// `PEVM_STM_TIMELINE=1`: every worker's steps with start and end times.
+  static let timeline: Bool = getenv("PEVM_STM_TIMELINE") != nil
+  /// `PEVM_STM_FORCE=1`: Block-STM even with one worker (to measure its
+  /// cost without a second core).
+  static let forceParallel: Bool = getenv("PEVM_STM_FORCE") != nil
 }

@@ -97,7 +97,7 @@ public enum ParallelExecutor {
     let slots = ReceiptSlots(count: block.transactions.count)
     let (outcomes, statistics) = try executeTransactions(
       block.transactions, environment: env, state: &working, workers: workers,
-      forceParallel: false, fallbackOnConflicts: fallbackOnConflicts,
+      forceParallel: STMTrace.forceParallel, fallbackOnConflicts: fallbackOnConflicts,
       receipts: slots)
     let t2 = DispatchTime.now().uptimeNanoseconds
     let (receipts, leaves) = slots.collect(block.transactions, outcomes: outcomes, fork: env.fork)
@@ -366,7 +366,7 @@ public enum ParallelExecutor {
     }
 
     let s1 = DispatchTime.now().uptimeNanoseconds
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var task: Scheduler.Task? = nil
       var idle = 0
       var local = WorkerLocal()
@@ -377,6 +377,17 @@ public enum ParallelExecutor {
         guard timed else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         local[keyPath: bucket] += now - mark
+        if STMTrace.timeline {
+          let name: String
+          switch bucket {
+          case \WorkerLocal.executeNanoseconds: name = "exec"
+          case \WorkerLocal.validateNanoseconds: name = "valid"
+          case \WorkerLocal.commitNanoseconds: name = "commit"
+          case \WorkerLocal.receiptNanoseconds: name = "receipts"
+          default: name = "idle"
+          }
+          local.timeline.append("\(worker) \((mark - s1) / 1000) \((now - s1) / 1000) \(name)")
+        }
         mark = now
       }
       while !finished.load(ordering: .sequentiallyConsistent) {
@@ -412,7 +423,10 @@ public enum ParallelExecutor {
               if task == nil && local.committed.isEmpty
                 && !finished.load(ordering: .sequentiallyConsistent)
               {
-                gate.wait(epoch)
+                if !gate.wait(epoch) && STMTrace.timeline {
+                  let next = committer.withLock { $0.next }
+                  EVMTrace.write("timeout at worker \(worker): next commit \(next): \(scheduler.describe(next))\n")
+                }
               }
               gate.finish()
               idle = 0
@@ -427,6 +441,9 @@ public enum ParallelExecutor {
       counters.validations.add(local.validations, ordering: .relaxed)
       counters.idleRounds.add(local.idleRounds, ordering: .relaxed)
       counters.idleSleeps.add(local.idleSleeps, ordering: .relaxed)
+      if STMTrace.timeline {
+        EVMTrace.write(local.timeline.joined(separator: "\n") + "\n")
+      }
       if timed {
         EVMTrace.write(
           "worker: execute \(local.executeNanoseconds / 1000) validate \(local.validateNanoseconds / 1000) commit \(local.commitNanoseconds / 1000) receipts \(local.receiptNanoseconds / 1000) idle \(local.idleNanoseconds / 1000) us\n"
@@ -481,6 +498,7 @@ public enum ParallelExecutor {
     var commitNanoseconds: UInt64 = 0
     var receiptNanoseconds: UInt64 = 0
     var idleNanoseconds: UInt64 = 0
+    var timeline: [String] = []
     var bloomCache = BloomCache()
     /// Transactions this worker committed whose receipts it has yet to build.
     var committed: [Committed] = []

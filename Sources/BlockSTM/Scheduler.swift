@@ -65,6 +65,13 @@ public final class Scheduler: Sendable {
 
   public var isDone: Bool { doneMarker.load(ordering: .sequentiallyConsistent) }
 
+  /// Debug: the indices and a transaction's state, as text.
+  public func describe(_ transaction: Int) -> String {
+    let cell = cells.withLock(transaction) { $0 }
+    return
+      "exec idx \(executionIndex.load(ordering: .relaxed)) valid idx \(validationIndex.load(ordering: .relaxed)) active \(activeTasks.load(ordering: .relaxed)) tx \(transaction) \(cell.status) incarnation \(cell.incarnation)"
+  }
+
   // MARK: Index bookkeeping
 
   private func decreaseExecutionIndex(_ target: Int) {
@@ -129,14 +136,25 @@ public final class Scheduler: Sendable {
     return nil
   }
 
-  /// The next task, or `nil` when there is none right now (retry until `isDone`).
+  /// The next task, or `nil` when there is none right now (retry until
+  /// `isDone`). Claims index after index until one yields a task: after an
+  /// index was lowered (a re-execution, a resumed dependency) the indices
+  /// may have to pass many transactions that are already executed or
+  /// committed, and that is no reason to report the worker idle.
   public func nextTask() -> Task? {
-    if validationIndex.load(ordering: .sequentiallyConsistent)
-      < executionIndex.load(ordering: .sequentiallyConsistent)
-    {
-      return nextVersionToValidate()
+    while true {
+      let validation = validationIndex.load(ordering: .sequentiallyConsistent)
+      let execution = executionIndex.load(ordering: .sequentiallyConsistent)
+      if validation >= count && execution >= count {
+        checkDone()
+        return nil
+      }
+      if validation < execution {
+        if let task = nextVersionToValidate() { return task }
+      } else if let task = nextVersionToExecute() {
+        return task
+      }
     }
-    return nextVersionToExecute()
   }
 
   // MARK: Transitions

@@ -43,7 +43,8 @@ public enum BlockReplay {
     var statistics: ParallelStatistics? = nil
     // Pre-Byzantium receipts carry intermediate state roots: sequential only.
     let parallel =
-      workers > 1 && !(fixture.hasCompleteState && fixture.block.environment.fork < .byzantium)
+      (workers > 1 || ProcessInfo.processInfo.environment["PEVM_STM_FORCE"] != nil)
+      && !(fixture.hasCompleteState && fixture.block.environment.fork < .byzantium)
     for _ in 0..<max(1, runs) {
       var state = fixture.pre
       let start = ContinuousClock.now
