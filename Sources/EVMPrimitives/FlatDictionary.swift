@@ -337,6 +337,19 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   @inlinable @inline(__always)
   public func contains(_ key: Key) -> Bool { find(key, hash: key.flatHash) != nil }
 
+  /// `body` applied to the value for `key` in place, after inserting
+  /// `insert()` when the key is absent: one probe of the table.
+  @inlinable
+  public mutating func modify<R>(
+    _ key: Key, insertingIfAbsent insert: () -> Value, _ body: (inout Value) -> R
+  ) -> R {
+    let hash = key.flatHash
+    makeUnique()
+    var (index, found) = slot(key, hash: hash)
+    if !found { index = insertNew(key, insert(), hash: hash, at: index) }
+    return body(&storage.unsafelyUnwrapped.values[index])
+  }
+
   /// The value for `key`, inserting `defaultValue()` first when absent;
   /// mutated in place.
   @inlinable

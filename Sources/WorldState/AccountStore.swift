@@ -56,15 +56,12 @@ public struct AccountStore: Sendable {
     _ address: Address, default defaultValue: @autoclosure () -> StoredAccount,
     _ body: (inout StoredAccount) -> R
   ) -> R {
-    let deleted = changes.withValue(forKey: address) { (entry: StoredAccount?) in
-      if case .none = entry { true } else { false }
+    let base = self.base
+    return changes.modify(address, insertingIfAbsent: { .some(base[address] ?? defaultValue()) }) {
+      entry in
+      if entry == nil { entry = defaultValue() }  // deleted earlier: created anew
+      return body(&entry!)
     }
-    switch deleted {
-    case nil: changes[address] = .some(base[address] ?? defaultValue())
-    case true?: changes[address] = .some(defaultValue())
-    case false?: break
-    }
-    return body(&changes[address, default: nil]!)
   }
 
   /// The number of accounts (counts by iterating: not for hot paths).
