@@ -83,7 +83,8 @@ public enum CriticalPath {
       working.apply(outcome.changes)
       profiles.append(
         TransactionProfile(
-          reads: view.reads, writes: Set(ParallelExecutor.writeSet(of: outcome.changes).map(\.0)),
+          reads: view.reads,
+          writes: Set(ParallelExecutor.writeSet(of: outcome.changes).map(\.location)),
           seconds: Double(s) + Double(atto) / 1e18))
     }
     return profiles

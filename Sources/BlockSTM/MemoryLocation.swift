@@ -48,6 +48,18 @@ public enum MemoryLocation: Hashable, Sendable {
 
 extension MemoryLocation: FlatHashable {}
 
+/// One location a transaction wrote, with the value.
+public struct Write: Sendable {
+  public var location: MemoryLocation
+  public var value: WrittenValue
+
+  @inlinable
+  public init(_ location: MemoryLocation, _ value: WrittenValue) {
+    self.location = location
+    self.value = value
+  }
+}
+
 /// What a transaction wrote to a location.
 public enum WrittenValue: Sendable {
   /// The account's full basic value (`nil`: the account does not exist).

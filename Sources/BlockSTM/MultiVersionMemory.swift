@@ -1,5 +1,6 @@
 import EVM
 import EVMPrimitives
+import Synchronization
 
 /// Block-STM's multi-version memory: for every location, the values written
 /// by each transaction index (its latest incarnation), or an ESTIMATE marker
@@ -19,7 +20,7 @@ import EVMPrimitives
 ///   (chosen by the location's hash), each a `FlatDictionary` behind a spin
 ///   lock; a record or a read holds the shard's lock, so a reader sees
 ///   either the whole old or the whole new entry of a location.
-/// - `lastWrites[i]` (the locations of transaction `i`'s latest write set)
+/// - `lastWrites[i]` (transaction `i`'s latest write set, for its locations)
 ///   is touched only by the owner of transaction `i` (see above) and by
 ///   `seedEstimate` before the workers start.
 public final class MultiVersionMemory: @unchecked Sendable {
@@ -170,15 +171,36 @@ public final class MultiVersionMemory: @unchecked Sendable {
   /// The liveness of `address`'s account below `transaction`.
   func liveness(of address: Address, below transaction: Int) -> Liveness {
     let location = MemoryLocation.basic(address)
-    return shards.withLock(shard(location)) { map in
-      map.withValue(forKey: location) { $0.liveness(below: transaction) } ?? .preState
+    let hash = location.flatHash
+    return shards.withLock(shard(hash)) { map in
+      map.withValue(forKey: location, hash: hash) { $0.liveness(below: transaction) } ?? .preState
+    }
+  }
+
+  /// Whether any transaction has written a location of a rare kind (code,
+  /// a storage wipe, any storage). While one is false, reads of that kind
+  /// skip their lookup. Set (releasing) before the entry is inserted; a
+  /// reader that still sees false reads as if it came a moment earlier, and
+  /// validation re-reads after the writer's `writeEpoch` bump, which orders
+  /// the flag before it.
+  let codeWritten = Atomic<Bool>(false)
+  let storageWiped = Atomic<Bool>(false)
+
+  @inline(__always)
+  private func noteKind(_ location: MemoryLocation) {
+    switch location {
+    case .code:
+      if !codeWritten.load(ordering: .relaxed) { codeWritten.store(true, ordering: .releasing) }
+    case .storageEpoch:
+      if !storageWiped.load(ordering: .relaxed) { storageWiped.store(true, ordering: .releasing) }
+    default: break
     }
   }
 
   static let shardCount = 64
   private let shards: SpinLockedArray<FlatDictionary<MemoryLocation, Versions>>
   /// The locations each transaction's latest incarnation wrote.
-  private let lastWrites: UnsafeMutableBufferPointer<[MemoryLocation]>
+  private let lastWrites: UnsafeMutableBufferPointer<[Write]>
 
   public init(transactionCount: Int) {
     let perShard = transactionCount * 4 / Self.shardCount
@@ -193,9 +215,11 @@ public final class MultiVersionMemory: @unchecked Sendable {
     lastWrites.deinitialize().deallocate()
   }
 
+  /// The shard of a location's hash (its low bits; the table inside the
+  /// shard uses the high ones).
   @inline(__always)
-  private func shard(_ location: MemoryLocation) -> Int {
-    Int(truncatingIfNeeded: location.flatHash & UInt64(Self.shardCount - 1))
+  private func shard(_ hash: UInt64) -> Int {
+    Int(truncatingIfNeeded: hash & UInt64(Self.shardCount - 1))
   }
 
   /// Calls `body` with the entries of `location` written by transactions
@@ -203,8 +227,9 @@ public final class MultiVersionMemory: @unchecked Sendable {
   public func forEachVersion(
     of location: MemoryLocation, below transaction: Int, _ body: (Entry) -> Bool
   ) {
-    shards.withLock(shard(location)) { map in
-      _ = map.withValue(forKey: location) { $0.forEach(below: transaction, body) }
+    let hash = location.flatHash
+    shards.withLock(shard(hash)) { map in
+      _ = map.withValue(forKey: location, hash: hash) { $0.forEach(below: transaction, body) }
     }
   }
 
@@ -212,44 +237,47 @@ public final class MultiVersionMemory: @unchecked Sendable {
   /// previous incarnation's. Returns true when it wrote a location the
   /// previous incarnation did not (later transactions must be revalidated).
   public func record(
-    transaction: Int, incarnation: Int, writes: [(MemoryLocation, WrittenValue)]
+    transaction: Int, incarnation: Int, writes: [Write]
   ) -> Bool {
     let previous = lastWrites[transaction]
-    let wasWritten = LocationSet(previous)
-    var wroteNewLocation = false
-    var locations: [MemoryLocation] = []
-    locations.reserveCapacity(writes.count)
-    for (location, value) in writes {
-      locations.append(location)
-      if !wroteNewLocation && !wasWritten.contains(location) { wroteNewLocation = true }
-      let entry = Entry(transaction: transaction, incarnation: incarnation, value: value)
-      shards.withLock(shard(location)) { map in
-        map[location, default: Versions(entry)].upsert(entry)
-      }
-    }
-    if !previous.isEmpty {
-      let isWritten = LocationSet(locations)
-      for location in previous where !isWritten.contains(location) {
-        shards.withLock(shard(location)) { map in
-          if map[location]?.remove(transaction) == false { map[location] = nil }
+    var wroteNewLocation = previous.isEmpty && !writes.isEmpty
+    let wasWritten = previous.isEmpty ? nil : LocationSet(previous)
+    for write in writes {
+      let location = write.location
+      if !wroteNewLocation && !wasWritten!.contains(location) { wroteNewLocation = true }
+      let entry = Entry(transaction: transaction, incarnation: incarnation, value: write.value)
+      noteKind(location)
+      let hash = location.flatHash
+      shards.withLock(shard(hash)) { map in
+        map.modify(location, hash: hash, insertingIfAbsent: { Versions(entry) }) {
+          $0.upsert(entry)
         }
       }
     }
-    lastWrites[transaction] = locations
+    if !previous.isEmpty {
+      let isWritten = LocationSet(writes)
+      for old in previous where !isWritten.contains(old.location) {
+        let hash = old.location.flatHash
+        shards.withLock(shard(hash)) { map in
+          if map[old.location]?.remove(transaction) == false { map[old.location] = nil }
+        }
+      }
+    }
+    lastWrites[transaction] = writes
     return wroteNewLocation
   }
 
   /// Membership in a short list of locations: a linear scan for the usual
   /// handful, a hash set for long lists.
   struct LocationSet {
-    let list: [MemoryLocation]
+    let list: [Write]
     let set: FlatDictionary<MemoryLocation, Bool>?
 
-    init(_ list: [MemoryLocation]) {
+    init(_ list: [Write]) {
       self.list = list
       if list.count > 16 {
         var set = FlatDictionary<MemoryLocation, Bool>(minimumCapacity: list.count)
-        for location in list { set[location] = true }
+        for write in list { set[write.location] = true }
         self.set = set
       } else {
         set = nil
@@ -258,7 +286,7 @@ public final class MultiVersionMemory: @unchecked Sendable {
 
     func contains(_ location: MemoryLocation) -> Bool {
       if let set { return set[location] != nil }
-      return list.contains(location)
+      return list.contains { $0.location == location }
     }
   }
 
@@ -267,17 +295,20 @@ public final class MultiVersionMemory: @unchecked Sendable {
   /// readers above wait.
   public func seedEstimate(transaction: Int, location: MemoryLocation) {
     let entry = Entry(transaction: transaction, incarnation: 0, value: nil)
-    shards.withLock(shard(location)) { map in
-      map[location, default: Versions(entry)].upsert(entry)
+    noteKind(location)
+    let hash = location.flatHash
+    shards.withLock(shard(hash)) { map in
+      map.modify(location, hash: hash, insertingIfAbsent: { Versions(entry) }) { $0.upsert(entry) }
     }
-    lastWrites[transaction].append(location)
+    lastWrites[transaction].append(Write(location, .marker))
   }
 
   /// Marks every location written by `transaction` as ESTIMATE.
   public func markEstimates(transaction: Int) {
-    for location in lastWrites[transaction] {
-      shards.withLock(shard(location)) { map in
-        map[location]?.markEstimate(transaction)
+    for write in lastWrites[transaction] {
+      let hash = write.location.flatHash
+      shards.withLock(shard(hash)) { map in
+        map[write.location]?.markEstimate(transaction)
       }
     }
   }

@@ -15,6 +15,18 @@ public enum ObservedValue: Equatable, Sendable {
   case dead(Bool)
 }
 
+/// One location a transaction read, with what it saw (plain data: arrays
+/// of reads are copied and freed without per-element work).
+struct Read: Sendable {
+  var location: MemoryLocation
+  var observed: ObservedValue
+
+  init(_ location: MemoryLocation, _ observed: ObservedValue) {
+    self.location = location
+    self.observed = observed
+  }
+}
+
 /// The outcome of resolving a location for a transaction.
 enum Resolution {
   case value(ObservedValue)
@@ -59,6 +71,9 @@ struct LocationResolver: @unchecked Sendable {
   }
 
   func codeHash(_ address: Address, below index: Int) -> Resolution {
+    guard memory.codeWritten.load(ordering: .acquiring) else {
+      return .value(.codeHash(preState.codeHash(address)))
+    }
     var result: Resolution? = nil
     memory.forEachVersion(of: .code(address), below: index) { entry in
       switch entry.value {
@@ -74,6 +89,10 @@ struct LocationResolver: @unchecked Sendable {
   /// The analysed code for `hash` at `address`, from the highest code write
   /// below `index` with that hash, else the pre-state.
   func code(_ address: Address, hash: Bytes32, below index: Int) -> Bytecode {
+    guard memory.codeWritten.load(ordering: .acquiring) else {
+      let pre = preState.code(address, hash: hash)
+      return pre.hash == hash ? pre : .empty
+    }
     var found: Bytecode? = nil
     memory.forEachVersion(of: .code(address), below: index) { entry in
       if case .code(let code)? = entry.value, code.hash == hash {
@@ -92,9 +111,11 @@ struct LocationResolver: @unchecked Sendable {
   func storage(_ address: Address, _ key: UInt256, below index: Int) -> Resolution {
     var epoch = -1
     var blocker: Int? = nil
-    memory.forEachVersion(of: .storageEpoch(address), below: index) { entry in
-      if entry.value == nil { blocker = entry.transaction } else { epoch = entry.transaction }
-      return false
+    if memory.storageWiped.load(ordering: .acquiring) {
+      memory.forEachVersion(of: .storageEpoch(address), below: index) { entry in
+        if entry.value == nil { blocker = entry.transaction } else { epoch = entry.transaction }
+        return false
+      }
     }
     if let blocker { return .blocked(blocker) }
     var result: Resolution? = nil
@@ -171,14 +192,16 @@ struct MultiVersionView: StateView {
   let resolver: LocationResolver
   let index: Int
   /// Reads in order, for validation.
-  var reads: [(MemoryLocation, ObservedValue)] = []
+  var reads: [Read] = []
   var blockedBy: Int? = nil
   var unsupported = false
+  /// The last code hash read (see `codeHash`).
+  var lastCodeHash: (Address, Bytes32)? = nil
 
   init(resolver: LocationResolver, index: Int) {
     self.resolver = resolver
     self.index = index
-    reads.reserveCapacity(16)
+    reads.reserveCapacity(8)
   }
 
   private mutating func observe(_ location: MemoryLocation, _ resolution: Resolution)
@@ -186,7 +209,7 @@ struct MultiVersionView: StateView {
   {
     switch resolution {
     case .value(let value):
-      reads.append((location, value))
+      reads.append(Read(location, value))
       return value
     case .blocked(let transaction):
       if blockedBy == nil {
@@ -209,8 +232,12 @@ struct MultiVersionView: StateView {
   }
 
   mutating func codeHash(_ address: Address) -> Bytes32 {
+    // The recipient's code hash is asked twice (the plain-transfer test, then
+    // the call itself): the second answer is the first, not a second read.
+    if let (cached, hash) = lastCodeHash, cached == address { return hash }
     if case .codeHash(let hash)? = observe(.code(address), resolver.codeHash(address, below: index))
     {
+      lastCodeHash = (address, hash)
       return hash
     }
     return resolver.preState.codeHash(address)
@@ -232,7 +259,7 @@ struct MultiVersionView: StateView {
   mutating func isDead(_ address: Address) -> Bool {
     switch resolver.isDead(address, below: index) {
     case .value(.dead(let dead)):
-      reads.append((.basic(address), .dead(dead)))
+      reads.append(Read(.basic(address), .dead(dead)))
       return dead
     case .value: return true  // not reached: deadness resolves to `.dead`
     case .blocked(let transaction):

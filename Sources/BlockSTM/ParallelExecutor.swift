@@ -71,10 +71,8 @@ public enum ParallelExecutor {
   /// The outcome of one incarnation.
   struct IncarnationResult: Sendable {
     var incarnation: Int
-    var reads: [(MemoryLocation, ObservedValue)]
+    var reads: [Read]
     var outcome: Result<TransactionOutcome, InvalidTransaction>
-    /// The bloom of the outcome's logs (when receipts are built).
-    var bloom: Bloom
     /// The value of the executor's write counter just after this
     /// incarnation's writes were recorded.
     var writeEpoch: Int
@@ -187,10 +185,10 @@ public enum ParallelExecutor {
     }
 
     /// Whether every recorded read of `index` still resolves to what it saw.
-    @Sendable func readsAreValid(_ reads: [(MemoryLocation, ObservedValue)], _ index: Int) -> Bool {
-      for (location, observed) in reads {
-        guard resolver.stillObserves(location, observed, below: index) else {
-          if STMTrace.enabled { EVMTrace.write("abort \(index) at \(location)\n") }
+    @Sendable func readsAreValid(_ reads: [Read], _ index: Int) -> Bool {
+      for read in reads {
+        guard resolver.stillObserves(read.location, read.observed, below: index) else {
+          if STMTrace.enabled { EVMTrace.write("abort \(index) at \(read.location)\n") }
           return false
         }
       }
@@ -228,13 +226,9 @@ public enum ParallelExecutor {
         let writes = (try? outcome.get()).map { writeSet(of: $0.changes) } ?? []
         let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
         let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
-        var bloom = Bloom()
-        if receipts != nil, case .success(let value) = outcome {
-          bloom = Bloom(logs: value.logs, cache: &local.bloomCache)
-        }
         results.withLock(index) {
           $0 = IncarnationResult(
-            incarnation: incarnation, reads: view.reads, outcome: outcome, bloom: bloom,
+            incarnation: incarnation, reads: view.reads, outcome: outcome,
             writeEpoch: epoch)
         }
         delay?()
@@ -331,10 +325,8 @@ public enum ParallelExecutor {
           if receipts != nil, case .success(let outcome) = result.outcome {
             local.committed.append(
               Committed(
-                index: index,
-                receipt: BlockExecutor.makeReceipt(
-                  item.transaction.type, outcome, cumulativeGasUsed: c.gasUsed, fork: env.fork,
-                  root: nil, bloom: result.bloom)))
+                index: index, type: item.transaction.type, succeeded: outcome.status.isSuccess,
+                cumulativeGasUsed: c.gasUsed, logs: outcome.logs))
           }
           if fallbackOnConflicts && shouldFallBack(committed: c.next) {
             c.fellBack = true
@@ -404,7 +396,14 @@ public enum ParallelExecutor {
           if let receipts, !local.committed.isEmpty {
             // Outside the committer's lock: encoding and hashing receipts
             // overlaps with the other workers' execution.
-            for entry in local.committed { receipts.store(entry.receipt, at: entry.index) }
+            for entry in local.committed {
+              receipts.store(
+                BlockExecutor.makeReceipt(
+                  entry.type, succeeded: entry.succeeded, logs: entry.logs,
+                  cumulativeGasUsed: entry.cumulativeGasUsed, fork: env.fork, root: nil,
+                  bloom: Bloom(logs: entry.logs, cache: &local.bloomCache)),
+                at: entry.index)
+            }
             local.committed.removeAll(keepingCapacity: true)
             account(\.receiptNanoseconds)
           }
@@ -425,7 +424,9 @@ public enum ParallelExecutor {
               {
                 if !gate.wait(epoch) && STMTrace.timeline {
                   let next = committer.withLock { $0.next }
-                  EVMTrace.write("timeout at worker \(worker): next commit \(next): \(scheduler.describe(next))\n")
+                  EVMTrace.write(
+                    "timeout at worker \(worker): next commit \(next): \(scheduler.describe(next))\n"
+                  )
                 }
               }
               gate.finish()
@@ -508,7 +509,10 @@ public enum ParallelExecutor {
   /// builds once it has left the committer's lock.
   struct Committed {
     var index: Int
-    var receipt: Receipt
+    var type: TransactionType
+    var succeeded: Bool
+    var cumulativeGasUsed: UInt64
+    var logs: [Log]
   }
 
   /// What the committer does with the lowest uncommitted transaction.
@@ -617,28 +621,28 @@ public enum ParallelExecutor {
   }
 
   /// The locations and values a transaction's diff writes.
-  static func writeSet(of changes: StateChanges) -> [(MemoryLocation, WrittenValue)] {
-    var writes: [(MemoryLocation, WrittenValue)] = []
+  static func writeSet(of changes: StateChanges) -> [Write] {
+    var writes: [Write] = []
     writes.reserveCapacity(changes.accounts.count * 2 + changes.deltas.count)
     for (address, change) in changes.accounts {
       if change.infoChanged {
-        writes.append((.basic(address), .account(change.info)))
+        writes.append(Write(.basic(address), .account(change.info)))
         if change.code != nil || change.info == nil || change.storageCleared {
-          writes.append((.code(address), .code(change.code ?? .empty)))
+          writes.append(Write(.code(address), .code(change.code ?? .empty)))
         }
       }
       if change.storageCleared {
-        writes.append((.storageEpoch(address), .marker))
+        writes.append(Write(.storageEpoch(address), .marker))
       }
       for (key, value) in change.storage {
-        writes.append((.storage(address, key), .storage(value)))
+        writes.append(Write(.storage(address, key), .storage(value)))
       }
       if change.storageCleared || !change.storage.isEmpty {
-        writes.append((.storageWritten(address), .marker))
+        writes.append(Write(.storageWritten(address), .marker))
       }
     }
     for (address, delta) in changes.deltas {
-      writes.append((.basic(address), .delta(delta)))
+      writes.append(Write(.basic(address), .delta(delta)))
     }
     return writes
   }

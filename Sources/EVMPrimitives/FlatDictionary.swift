@@ -329,7 +329,13 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   /// so no reference counting of what it holds); `nil` when absent.
   @inlinable @inline(__always)
   public func withValue<R>(forKey key: Key, _ body: (Value) -> R) -> R? {
-    guard let index = find(key, hash: key.flatHash) else { return nil }
+    withValue(forKey: key, hash: key.flatHash, body)
+  }
+
+  /// `withValue(forKey:_:)` with the key's `flatHash` computed by the caller.
+  @inlinable @inline(__always)
+  public func withValue<R>(forKey key: Key, hash: UInt64, _ body: (Value) -> R) -> R? {
+    guard let index = find(key, hash: hash) else { return nil }
     return body(storage.unsafelyUnwrapped.values[index])
   }
 
@@ -343,7 +349,15 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   public mutating func modify<R>(
     _ key: Key, insertingIfAbsent insert: () -> Value, _ body: (inout Value) -> R
   ) -> R {
-    let hash = key.flatHash
+    modify(key, hash: key.flatHash, insertingIfAbsent: insert, body)
+  }
+
+  /// `modify(_:insertingIfAbsent:_:)` with the key's `flatHash` computed by
+  /// the caller.
+  @inlinable
+  public mutating func modify<R>(
+    _ key: Key, hash: UInt64, insertingIfAbsent insert: () -> Value, _ body: (inout Value) -> R
+  ) -> R {
     makeUnique()
     var (index, found) = slot(key, hash: hash)
     if !found { index = insertNew(key, insert(), hash: hash, at: index) }

@@ -90,10 +90,21 @@ public enum BlockExecutor {
     _ type: TransactionType, _ outcome: TransactionOutcome, cumulativeGasUsed: UInt64, fork: Fork,
     root: Bytes32?, bloom: Bloom
   ) -> Receipt {
+    makeReceipt(
+      type, succeeded: outcome.status.isSuccess, logs: outcome.logs,
+      cumulativeGasUsed: cumulativeGasUsed, fork: fork, root: root, bloom: bloom)
+  }
+
+  /// The receipt of one transaction, from its parts (before Byzantium the
+  /// status field is the intermediate state root, zero when not computed).
+  public static func makeReceipt(
+    _ type: TransactionType, succeeded: Bool, logs: [Log], cumulativeGasUsed: UInt64, fork: Fork,
+    root: Bytes32?, bloom: Bloom
+  ) -> Receipt {
     Receipt(
-      type: type, succeeded: outcome.status.isSuccess,
+      type: type, succeeded: succeeded,
       postState: fork < .byzantium ? (root ?? .zero) : nil, cumulativeGasUsed: cumulativeGasUsed,
-      logs: outcome.logs, bloom: bloom)
+      logs: logs, bloom: bloom)
   }
 
   /// Roots and bloom over the receipts. `receiptLeaves`, when given, are the

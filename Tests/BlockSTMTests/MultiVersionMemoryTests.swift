@@ -32,7 +32,8 @@ import Testing
     let memory = MultiVersionMemory(transactionCount: 10)
     for transaction in [5, 1, 8, 3, 0, 9] {
       _ = memory.record(
-        transaction: transaction, incarnation: 0, writes: [(.basic(Self.alice), Self.credit(1))])
+        transaction: transaction, incarnation: 0,
+        writes: [Write(.basic(Self.alice), Self.credit(1))])
     }
     #expect(Self.writers(memory, below: 10) == [9, 8, 5, 3, 1, 0])
     #expect(Self.writers(memory, below: 5) == [3, 1, 0])
@@ -45,11 +46,11 @@ import Testing
     #expect(
       memory.record(
         transaction: 2, incarnation: 0,
-        writes: [(.basic(Self.alice), Self.credit(1)), (other, .storage(.one))]))
+        writes: [Write(.basic(Self.alice), Self.credit(1)), Write(other, .storage(.one))]))
     // Same locations again: nothing new; one location dropped: removed.
     #expect(
       !memory.record(
-        transaction: 2, incarnation: 1, writes: [(.basic(Self.alice), Self.credit(7))]))
+        transaction: 2, incarnation: 1, writes: [Write(.basic(Self.alice), Self.credit(7))]))
     var storageWriters = 0
     memory.forEachVersion(of: other, below: 4) { _ in
       storageWriters += 1
@@ -70,8 +71,8 @@ import Testing
     _ = memory.record(
       transaction: 1, incarnation: 0,
       writes: [
-        (.basic(Self.alice), Self.credit(3)),
-        (.basic(bob), .account(AccountInfo(balance: .one))),
+        Write(.basic(Self.alice), Self.credit(3)),
+        Write(.basic(bob), .account(AccountInfo(balance: .one))),
       ])
     memory.markEstimates(transaction: 1)
     var aliceValue: WrittenValue?? = nil
@@ -96,9 +97,9 @@ import Testing
       return
     }
     _ = memory.record(
-      transaction: 2, incarnation: 0, writes: [(.basic(Self.alice), .account(nil))])
+      transaction: 2, incarnation: 0, writes: [Write(.basic(Self.alice), .account(nil))])
     _ = memory.record(
-      transaction: 5, incarnation: 0, writes: [(.basic(Self.alice), Self.credit(10))])
+      transaction: 5, incarnation: 0, writes: [Write(.basic(Self.alice), Self.credit(10))])
     if case .written(let info) = memory.liveness(of: Self.alice, below: 5) {
       #expect(info == nil)
     } else {
@@ -110,14 +111,14 @@ import Testing
     }
     // A debit anywhere makes the shortcut unsound: sum instead.
     _ = memory.record(
-      transaction: 7, incarnation: 0, writes: [(.basic(Self.alice), Self.debit(10))])
+      transaction: 7, incarnation: 0, writes: [Write(.basic(Self.alice), Self.debit(10))])
     if case .needsSum = memory.liveness(of: Self.alice, below: 9) {
     } else {
       Issue.record("with a debit recorded, liveness needs the sum")
     }
     // Replaced by a credit: the shortcut holds again.
     _ = memory.record(
-      transaction: 7, incarnation: 1, writes: [(.basic(Self.alice), Self.credit(1))])
+      transaction: 7, incarnation: 1, writes: [Write(.basic(Self.alice), Self.credit(1))])
     if case .alive = memory.liveness(of: Self.alice, below: 9) {
     } else {
       Issue.record("the debit was replaced")
@@ -136,8 +137,8 @@ import Testing
           _ = memory.record(
             transaction: transaction, incarnation: incarnation,
             writes: [
-              (.basic(Self.alice), Self.credit(UInt64(incarnation + 1))),
-              (.storage(Self.alice, UInt256(UInt64(transaction % 7))), .storage(.one)),
+              Write(.basic(Self.alice), Self.credit(UInt64(incarnation + 1))),
+              Write(.storage(Self.alice, UInt256(UInt64(transaction % 7))), .storage(.one)),
             ])
           _ = Self.writers(memory, below: transaction)
         }
