@@ -210,7 +210,8 @@ public enum ParallelExecutor {
         }
         let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
           try TransactionProcessor.execute(
-            item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender)
+            item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender,
+            workspace: local.workspace)
         }
         delay?()
         if view.unsupported {
@@ -361,7 +362,9 @@ public enum ParallelExecutor {
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var task: Scheduler.Task? = nil
       var idle = 0
-      var local = WorkerLocal()
+      var local = WorkerLocal(
+        workspace: TransactionWorkspace(
+          placeholder: MultiVersionView(resolver: resolver, index: 0), block: env))
       let timed = STMTrace.phases
       var mark = timed ? DispatchTime.now().uptimeNanoseconds : 0
       /// Debug timing (`PEVM_STM_PHASES`): adds the time since the last mark to `bucket`.
@@ -501,6 +504,8 @@ public enum ParallelExecutor {
     var idleNanoseconds: UInt64 = 0
     var timeline: [String] = []
     var bloomCache = BloomCache()
+    /// This worker's reusable journaled state and EVM.
+    let workspace: TransactionWorkspace<MultiVersionView>
     /// Transactions this worker committed whose receipts it has yet to build.
     var committed: [Committed] = []
   }
@@ -549,12 +554,13 @@ public enum ParallelExecutor {
     mutating func executeRest(_ transactions: [BlockTransaction], env: BlockEnvironment)
       throws(BlockError)
     {
+      let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
       while next < transactions.count {
         let item = transactions[next]
         let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
           try TransactionProcessor.execute(
-            item.transaction, sender: item.sender, view: state, block: env,
-            blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed)
+            item.transaction, sender: item.sender, view: &state, block: env,
+            blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed, workspace: workspace)
         }
         try commit(outcome, of: item, index: next, env: env)
       }

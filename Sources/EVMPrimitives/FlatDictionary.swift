@@ -388,14 +388,28 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
     return remove(at: slot(key, hash: hash).index)
   }
 
-  /// Removes every entry; keeps the buckets when asked.
+  /// Removes every entry; keeps the buckets when asked (in place when the
+  /// storage is not shared: no allocation).
   @inlinable
   public mutating func removeAll(keepingCapacity: Bool = false) {
     guard let buckets = storage?.bucketCount, keepingCapacity else {
       self = FlatDictionary()
       return
     }
-    storage = FlatStorage(bucketCount: buckets)
+    guard isKnownUniquelyReferenced(&storage) else {
+      storage = FlatStorage(bucketCount: buckets)
+      return
+    }
+    let storage = self.storage.unsafelyUnwrapped
+    if storage.count == 0 { return }
+    if !(_isPOD(Key.self) && _isPOD(Value.self)) {
+      for i in 0..<buckets where storage.control[i] != 0 {
+        (storage.keys + i).deinitialize(count: 1)
+        (storage.values + i).deinitialize(count: 1)
+      }
+    }
+    storage.control.update(repeating: 0, count: buckets)
+    storage.count = 0
   }
 
   /// The keys, in iteration order.

@@ -57,12 +57,13 @@ public enum BlockExecutor {
     var blobGasUsed: UInt64 = 0
     var pending = false
     var bloomCache = BloomCache()
+    let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
     for (index, item) in block.transactions.enumerated() {
       let outcome: TransactionOutcome
       do {
         outcome = try TransactionProcessor.execute(
-          item.transaction, sender: item.sender, view: working, block: env,
-          blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed)
+          item.transaction, sender: item.sender, view: &working, block: env,
+          blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed, workspace: workspace)
       } catch {
         throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
       }

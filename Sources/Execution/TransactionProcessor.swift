@@ -125,9 +125,25 @@ public enum TransactionProcessor {
       blockBlobGasUsed: blockBlobGasUsed, lazySender: lazySender)
   }
 
+  /// As `execute(_:sender:view:block:…)`, on a thread's reusable
+  /// `workspace` (its journaled state and EVM keep their capacity between
+  /// transactions): `view` is lent to the workspace for the transaction and
+  /// handed back afterwards.
+  public static func execute<View: StateView>(
+    _ tx: Transaction, sender: Address, view: inout View, block: BlockEnvironment,
+    blockGasUsed: UInt64 = 0, blockBlobGasUsed: UInt64 = 0, lazySender: Bool = false,
+    workspace: TransactionWorkspace<View>
+  ) throws(InvalidTransaction) -> TransactionOutcome {
+    workspace.state.reset(view: view)
+    defer { view = workspace.state.detachView(replacement: workspace.placeholder) }
+    return try execute(
+      tx, sender: sender, state: workspace.state, evm: workspace.evm, block: block,
+      blockGasUsed: blockGasUsed, blockBlobGasUsed: blockBlobGasUsed, lazySender: lazySender)
+  }
+
   static func execute<View: StateView>(
-    _ tx: Transaction, sender: Address, state: JournaledState<View>, block: BlockEnvironment,
-    blockGasUsed: UInt64, blockBlobGasUsed: UInt64, lazySender: Bool
+    _ tx: Transaction, sender: Address, state: JournaledState<View>, evm reusable: EVM<View>? = nil,
+    block: BlockEnvironment, blockGasUsed: UInt64, blockBlobGasUsed: UInt64, lazySender: Bool
   ) throws(InvalidTransaction) -> TransactionOutcome {
     let fork = block.fork
     guard tx.type.introducedIn <= fork else { throw .typeNotSupported(tx.type, fork) }
@@ -231,7 +247,13 @@ public enum TransactionProcessor {
 
     let context = TransactionContext(
       origin: sender, gasPrice: effectiveGasPrice, blobVersionedHashes: tx.blobVersionedHashes)
-    let evm = EVM(state: state, block: block, transaction: context)
+    let evm: EVM<View>
+    if let reusable {
+      reusable.begin(context)
+      evm = reusable
+    } else {
+      evm = EVM(state: state, block: block, transaction: context)
+    }
 
     // EIP-7702 authorisations.
     if tx.type == .setCode {
@@ -318,5 +340,23 @@ public enum TransactionProcessor {
       state.incrementNonce(authority)
     }
     return refund
+  }
+}
+
+/// Reusable machinery for executing one thread's transactions of a block one
+/// after another: a journaled state and an EVM (with its pool of call
+/// frames) that keep their capacity between transactions, so a transaction
+/// allocates little. Owned by one thread; made per block.
+public final class TransactionWorkspace<View: StateView> {
+  let state: JournaledState<View>
+  let evm: EVM<View>
+  /// Held by the state between transactions.
+  let placeholder: View
+
+  public init(placeholder: View, block: BlockEnvironment) {
+    self.placeholder = placeholder
+    state = JournaledState(view: placeholder, fork: block.fork)
+    evm = EVM(
+      state: state, block: block, transaction: TransactionContext(origin: .zero, gasPrice: .zero))
   }
 }

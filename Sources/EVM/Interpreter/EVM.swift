@@ -16,7 +16,7 @@ public let callDepthLimit = 1024
 public final class EVM<View: StateView> {
   public let state: JournaledState<View>
   public let block: BlockEnvironment
-  public let transaction: TransactionContext
+  public private(set) var transaction: TransactionContext
   public let fork: Fork
   @usableFromInline let table: InstructionTable
   /// Prints one EIP-3155-style line per instruction to standard error
@@ -25,6 +25,9 @@ public final class EVM<View: StateView> {
   /// True once a precompile whose cryptography is pending was called.
   public private(set) var calledPendingPrecompile = false
   @usableFromInline var frames: [(frame: Frame, checkpoint: JournaledState<View>.Checkpoint)] = []
+  /// Finished frames kept for the next calls (their stack and memory
+  /// buffers are reused).
+  var spareFrames: [Frame] = []
 
   public init(state: JournaledState<View>, block: BlockEnvironment, transaction: TransactionContext)
   {
@@ -34,6 +37,12 @@ public final class EVM<View: StateView> {
     self.fork = block.fork
     self.table = InstructionTable.forFork(block.fork)
     self.tracing = EVMTrace.enabled
+  }
+
+  /// Readies a reused EVM for the next transaction of the same block.
+  public func begin(_ transaction: TransactionContext) {
+    self.transaction = transaction
+    calledPendingPrecompile = false
   }
 
   // MARK: - Driver
@@ -98,7 +107,13 @@ public final class EVM<View: StateView> {
     if message.code.count == 0 && !message.kind.isCreate {
       return .finished(MessageResult(status: .success, gasLeft: message.gas, output: []))
     }
-    let frame = Frame(message: message)
+    let frame: Frame
+    if let spare = spareFrames.popLast() {
+      spare.reuse(for: message)
+      frame = spare
+    } else {
+      frame = Frame(message: message)
+    }
     frames.append((frame, checkpoint))
     return .started(frame)
   }
@@ -107,6 +122,7 @@ public final class EVM<View: StateView> {
   func leave(status: ExecutionStatus, output: [UInt8]) -> (result: MessageResult, kind: CallKind) {
     let (frame, checkpoint) = frames.removeLast()
     let message = frame.message
+    defer { spareFrames.append(frame) }
     var status = status
     var output = output
     var gasLeft = frame.gas

@@ -6,8 +6,8 @@ import EVMPrimitives
 /// buffer of 1024 words, checked once per opcode against the instruction
 /// table, never per push or pop.
 public final class Frame {
-  public let message: Message
-  public let code: Bytecode
+  public private(set) var message: Message
+  public private(set) var code: Bytecode
   @usableFromInline let stack: UnsafeMutablePointer<UInt256>
   @usableFromInline var stackCount: Int = 0
   @usableFromInline var memory = Memory()
@@ -29,6 +29,20 @@ public final class Frame {
   deinit {
     stack.deallocate()
     memory.deallocate()
+  }
+
+  /// Makes a finished frame the fresh frame of `message`, keeping its stack
+  /// and memory buffers (the EVM pools frames, so calls allocate nothing).
+  func reuse(for message: Message) {
+    self.message = message
+    code = message.code
+    gas = message.gas
+    stackCount = 0
+    memory.reset()
+    pc = 0
+    returnData = []
+    returnOffset = 0
+    returnSize = 0
   }
 
   /// Pushes a result onto the stack (the caller knows there is room).

@@ -16,6 +16,9 @@ public struct Memory {
 
   func deallocate() { buffer.deallocate() }
 
+  /// Empty again, keeping the buffer (growing zero-fills what it exposes).
+  mutating func reset() { size = 0 }
+
   /// Grows to `newSize` bytes (a multiple of 32), zero-filling.
 
   mutating func grow(to newSize: Int) {

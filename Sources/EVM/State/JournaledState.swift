@@ -83,6 +83,31 @@ public final class JournaledState<View: StateView> {
     self.fork = fork
   }
 
+  /// Readies the state for the next transaction over `view`, keeping the
+  /// capacity of its tables (one `JournaledState` serves a thread's
+  /// transactions one after another).
+  public func reset(view: View) {
+    self.view = view
+    accounts.removeAll(keepingCapacity: true)
+    slots.removeAll(keepingCapacity: true)
+    transient.removeAll(keepingCapacity: true)
+    pendingDeltas.removeAll(keepingCapacity: true)
+    codeOnly.removeAll(keepingCapacity: true)
+    knownDead.removeAll(keepingCapacity: true)
+    journal.removeAll(keepingCapacity: true)
+    logs = []
+    refund = 0
+    precompilesWarm = false
+  }
+
+  /// Hands the view back and holds `replacement` instead, so that nothing
+  /// here keeps the caller's state shared (a later write to it would copy).
+  public func detachView(replacement: View) -> View {
+    var view = replacement
+    swap(&view, &self.view)
+    return view
+  }
+
   // MARK: Checkpoints
 
   public func checkpoint() -> Checkpoint {
