@@ -70,3 +70,30 @@ import Testing
     #expect(a[Address.zero] == nil)
   }
 }
+
+/// Clearing in place keeps the table, frees the values, and leaves a
+/// dictionary that behaves like a new one.
+@Suite struct FlatDictionaryClearingTests {
+  final class Token {
+    static let alive = Locked(0)
+    init() { Self.alive.withLock { $0 += 1 } }
+    deinit { Self.alive.withLock { $0 -= 1 } }
+  }
+
+  @Test func removeAllKeepingCapacityReusesTheTable() {
+    var map = FlatDictionary<UInt256, Token>()
+    for round in 0..<3 {
+      for i in 0..<100 { map[UInt256(UInt64(i + round * 1000))] = Token() }
+      #expect(map.count == 100)
+      map.removeAll(keepingCapacity: true)
+      #expect(map.isEmpty)
+      #expect(map[UInt256(UInt64(5 + round * 1000))] == nil)
+      #expect(Token.alive.withLock { $0 } == 0, "values are freed")
+    }
+    // A shared table is not cleared under its other owner.
+    for i in 0..<10 { map[UInt256(UInt64(i))] = Token() }
+    let copy = map
+    map.removeAll(keepingCapacity: true)
+    #expect(map.isEmpty && copy.count == 10)
+  }
+}
