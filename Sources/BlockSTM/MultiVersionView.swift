@@ -190,7 +190,7 @@ struct LocationResolver: @unchecked Sendable {
 /// result is then discarded and the transaction waits for the blocker.
 struct MultiVersionView: StateView {
   let resolver: LocationResolver
-  let index: Int
+  private(set) var index: Int
   /// Reads in order, for validation.
   var reads: [Read] = []
   var blockedBy: Int? = nil
@@ -201,7 +201,16 @@ struct MultiVersionView: StateView {
   init(resolver: LocationResolver, index: Int) {
     self.resolver = resolver
     self.index = index
-    reads.reserveCapacity(8)
+  }
+
+  /// Readies a worker's view for its next incarnation, keeping the reads
+  /// buffer (the reads are handed on as an exact-size copy).
+  mutating func reset(index: Int) {
+    self.index = index
+    reads.removeAll(keepingCapacity: true)
+    blockedBy = nil
+    unsupported = false
+    lastCodeHash = nil
   }
 
   private mutating func observe(_ location: MemoryLocation, _ resolution: Resolution)

@@ -202,7 +202,9 @@ public enum ParallelExecutor {
       while true {
         local.executions += 1
         if incarnation > 0 { counters.reexecutions.add(1, ordering: .relaxed) }
-        var view = MultiVersionView(resolver: resolver, index: index)
+        var view = local.view.take()!
+        view.reset(index: index)
+        defer { local.view = view }
         let item = transactions[index]
         let lazySender = isPlainTransfer(item, view: &view, fork: env.fork)
         if STMTrace.enabled {
@@ -229,7 +231,7 @@ public enum ParallelExecutor {
         let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
         results.withLock(index) {
           $0 = IncarnationResult(
-            incarnation: incarnation, reads: view.reads, outcome: outcome,
+            incarnation: incarnation, reads: Array(view.reads), outcome: outcome,
             writeEpoch: epoch)
         }
         delay?()
@@ -364,7 +366,8 @@ public enum ParallelExecutor {
       var idle = 0
       var local = WorkerLocal(
         workspace: TransactionWorkspace(
-          placeholder: MultiVersionView(resolver: resolver, index: 0), block: env))
+          placeholder: MultiVersionView(resolver: resolver, index: 0), block: env),
+        view: MultiVersionView(resolver: resolver, index: 0))
       let timed = STMTrace.phases
       var mark = timed ? DispatchTime.now().uptimeNanoseconds : 0
       /// Debug timing (`PEVM_STM_PHASES`): adds the time since the last mark to `bucket`.
@@ -506,6 +509,8 @@ public enum ParallelExecutor {
     var bloomCache = BloomCache()
     /// This worker's reusable journaled state and EVM.
     let workspace: TransactionWorkspace<MultiVersionView>
+    /// This worker's view, reused from one incarnation to the next.
+    var view: MultiVersionView?
     /// Transactions this worker committed whose receipts it has yet to build.
     var committed: [Committed] = []
   }
