@@ -50,9 +50,10 @@ public final class Locked<Value>: @unchecked Sendable {
   }
 }
 
-/// A fixed number of values, each guarded by its own spin lock, in flat
-/// buffers: no per-element set-up or tear-down (a pthread mutex needs both),
-/// and a lock word of four bytes.
+/// A fixed number of values, each guarded by its own spin lock, in one flat
+/// buffer: no per-element set-up or tear-down (a pthread mutex needs both),
+/// a lock word of four bytes beside each value, each pair on cache lines of
+/// its own.
 ///
 /// For critical sections of a few dozen instructions only (Block-STM's
 /// per-transaction bookkeeping). A waiter spins briefly, then yields the
@@ -65,30 +66,55 @@ public final class Locked<Value>: @unchecked Sendable {
 /// happens before everything done inside the next one on the same element
 /// (ThreadSanitizer sees these atomics as synchronisation).
 public final class SpinLockedArray<Element>: @unchecked Sendable {
-  @usableFromInline let locks: UnsafeMutablePointer<Atomic<UInt32>>
-  @usableFromInline let elements: UnsafeMutablePointer<Element>
+  /// One slot per element: the lock word, then the element, padded to
+  /// whole cache lines so that threads working on neighbouring elements
+  /// (adjacent transactions, different shards) never share a line.
+  @usableFromInline let base: UnsafeMutableRawPointer
+  @usableFromInline let stride: Int
+  @usableFromInline let elementOffset: Int
   public let count: Int
+
+  static var cacheLine: Int { 64 }
 
   public init(count: Int, _ initial: (Int) -> Element) {
     self.count = count
-    locks = .allocate(capacity: max(count, 1))
-    elements = .allocate(capacity: max(count, 1))
+    let alignment = max(MemoryLayout<Element>.alignment, MemoryLayout<Atomic<UInt32>>.alignment)
+    elementOffset =
+      (MemoryLayout<Atomic<UInt32>>.size + MemoryLayout<Element>.alignment - 1)
+      & ~(MemoryLayout<Element>.alignment - 1)
+    let used = elementOffset + MemoryLayout<Element>.size
+    stride = (used + Self.cacheLine - 1) / Self.cacheLine * Self.cacheLine
+    base = .allocate(byteCount: max(count, 1) * stride, alignment: max(alignment, Self.cacheLine))
     for i in 0..<count {
-      (locks + i).initialize(to: Atomic(0))
-      (elements + i).initialize(to: initial(i))
+      (base + i * stride).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(to: Atomic(0))
+      (base + i * stride + elementOffset).bindMemory(to: Element.self, capacity: 1).initialize(
+        to: initial(i))
     }
   }
 
   deinit {
-    elements.deinitialize(count: count)
-    locks.deinitialize(count: count)
-    locks.deallocate()
-    elements.deallocate()
+    for i in 0..<count {
+      element(i).deinitialize(count: 1)
+      lockWord(i).deinitialize(count: 1)
+    }
+    base.deallocate()
+  }
+
+  @inlinable @inline(__always)
+  func lockWord(_ index: Int) -> UnsafeMutablePointer<Atomic<UInt32>> {
+    (base + index &* stride).assumingMemoryBound(to: Atomic<UInt32>.self)
+  }
+
+  @inlinable @inline(__always)
+  func element(_ index: Int) -> UnsafeMutablePointer<Element> {
+    (base + index &* stride + elementOffset).assumingMemoryBound(to: Element.self)
   }
 
   @inlinable @inline(__always)
   func lock(_ index: Int) {
-    if locks[index].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+    if lockWord(index).pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring)
+      .exchanged
+    {
       return
     }
     lockSlowly(index)
@@ -96,13 +122,14 @@ public final class SpinLockedArray<Element>: @unchecked Sendable {
 
   @usableFromInline @inline(never)
   func lockSlowly(_ index: Int) {
+    let word = lockWord(index)
     var spins = 0
     while true {
-      while locks[index].load(ordering: .relaxed) != 0 {
+      while word.pointee.load(ordering: .relaxed) != 0 {
         spins += 1
         if spins > 64 { sched_yield() }
       }
-      if locks[index].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+      if word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
         return
       }
     }
@@ -115,8 +142,8 @@ public final class SpinLockedArray<Element>: @unchecked Sendable {
   {
     precondition(index >= 0 && index < count, "SpinLockedArray index out of range")
     lock(index)
-    defer { locks[index].store(0, ordering: .releasing) }
-    return try body(&elements[index])
+    defer { lockWord(index).pointee.store(0, ordering: .releasing) }
+    return try body(&element(index).pointee)
   }
 
   /// Runs `body` with exclusive access when element `index` is free right
@@ -126,9 +153,11 @@ public final class SpinLockedArray<Element>: @unchecked Sendable {
     _ index: Int, _ body: (inout Element) throws -> Result
   ) rethrows -> Result? {
     precondition(index >= 0 && index < count, "SpinLockedArray index out of range")
-    guard locks[index].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
+    guard
+      lockWord(index).pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring)
+        .exchanged
     else { return nil }
-    defer { locks[index].store(0, ordering: .releasing) }
-    return try body(&elements[index])
+    defer { lockWord(index).pointee.store(0, ordering: .releasing) }
+    return try body(&element(index).pointee)
   }
 }
