@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlockSTM
+import Dispatch
 import EVMPrimitives
 import Execution
 import Fixtures
@@ -70,6 +71,18 @@ struct BenchCommand: ParsableCommand {
     }
     let files = try FixturePaths.expand(paths)
     var rows: [Row] = []
+    // Shared machines do not always give every core: say how much
+    // parallelism there is right now, so the speedups can be read against it.
+    let maxWorkers = counts.max() ?? 2
+    let capacity = Self.measuredParallelism(
+      threads: min(maxWorkers, ProcessInfo.processInfo.activeProcessorCount))
+    let capacityLine =
+      "machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; a CPU-bound loop on \(min(maxWorkers, ProcessInfo.processInfo.activeProcessorCount)) threads does \(fmt(capacity, 2))x the work of 1 right now"
+    if json {
+      print(JSONLine.object(["machineParallelism": .double(capacity)]))
+    } else {
+      print(markdown ? "_\(capacityLine)_\n" : capacityLine)
+    }
     let published = PublishedFigures(path: anchors ?? PublishedFigures.defaultPath)
     if markdown {
       print(
@@ -223,6 +236,32 @@ struct BenchCommand: ParsableCommand {
         print(line)
       }
     }
+  }
+
+  /// How many times the work of one thread `threads` threads get done in the
+  /// same time, measured with a CPU-bound loop (1.0: no parallelism now).
+  static func measuredParallelism(threads: Int) -> Double {
+    guard threads > 1 else { return 1 }
+    @Sendable @inline(never) func spin(_ rounds: Int) -> UInt64 {
+      var x: UInt64 = 1
+      for _ in 0..<rounds { x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407 }
+      return x
+    }
+    let rounds = 30_000_000
+    let clock = ContinuousClock()
+    var sink: UInt64 = 0
+    var start = clock.now
+    sink ^= spin(rounds)
+    let one = BlockReplay.seconds(clock.now - start)
+    let sinks = Locked<UInt64>(0)
+    start = clock.now
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+      let value = spin(rounds)
+      sinks.withLock { $0 ^= value }
+    }
+    let many = BlockReplay.seconds(clock.now - start)
+    if sink ^ sinks.withLock({ $0 }) == 42 { print("") }  // keeps the loops
+    return Double(threads) * one / max(many, 1e-9)
   }
 
   /// Median wall time in milliseconds of `body(configuration)` for each
