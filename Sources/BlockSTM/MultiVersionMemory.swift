@@ -20,6 +20,18 @@ import Synchronization
 ///   (chosen by the location's hash), each a `FlatDictionary` behind a spin
 ///   lock; a record or a read holds the shard's lock, so a reader sees
 ///   either the whole old or the whole new entry of a location.
+/// - Two kinds of write that every transaction of a block would otherwise
+///   make to the same few locations are kept per transaction instead
+///   (`sideWrites[i]`, each under its own lock, written by the owner of
+///   transaction `i` when it records): the block producer's fee credit (a
+///   lazy delta to the coinbase), summed by the rare reader of the coinbase,
+///   and the addresses whose storage it wrote, scanned by the rare EIP-7610
+///   "has storage" check. Both are replaced with each incarnation's writes.
+///   Like lazy deltas they are not marked ESTIMATE when the incarnation
+///   aborts (the re-execution almost surely writes them again): a reader
+///   that used a stale one is caught when it commits, since the commit
+///   revalidates against the final prefix whenever a lower transaction
+///   recorded after the reader's last validation began.
 /// - `lastWrites[i]` (transaction `i`'s latest write set, for its locations)
 ///   is touched only by the owner of transaction `i` (see above) and by
 ///   `seedEstimate` before the workers start.
@@ -108,7 +120,7 @@ public final class MultiVersionMemory: @unchecked Sendable {
           }
           return true
         case .account(let info)?:
-          result = .written(info)
+          result = .written(info, by: entry.transaction)
           return false
         default:
           return true
@@ -158,8 +170,9 @@ public final class MultiVersionMemory: @unchecked Sendable {
   enum Liveness {
     /// A credit or nonce increment below: alive whatever came before.
     case alive
-    /// The highest write below is this full value (no credit above it).
-    case written(AccountInfo?)
+    /// The highest write below is this full value, by that transaction
+    /// (no credit recorded above it).
+    case written(AccountInfo?, by: Int)
     /// Nothing decisive below: as in the pre-state.
     case preState
     /// An ESTIMATE of this transaction stands in the way.
@@ -202,7 +215,25 @@ public final class MultiVersionMemory: @unchecked Sendable {
   /// The locations each transaction's latest incarnation wrote.
   private let lastWrites: UnsafeMutableBufferPointer<[Write]>
 
-  public init(transactionCount: Int) {
+  /// What one transaction wrote outside the version lists.
+  struct SideWrites {
+    /// Its lazy credit to the coinbase (zero: none).
+    var fee = UInt256.zero
+    /// The accounts whose storage it wrote.
+    var storageAccounts: [Address] = []
+  }
+
+  /// The block producer, whose lazy fee credits stay out of the version lists.
+  let coinbase: Address?
+  private let sideWrites: SpinLockedArray<SideWrites>
+
+  public convenience init(transactionCount: Int) {
+    self.init(transactionCount: transactionCount, coinbase: nil)
+  }
+
+  public init(transactionCount: Int, coinbase: Address?) {
+    self.coinbase = coinbase
+    sideWrites = SpinLockedArray(count: transactionCount) { _ in SideWrites() }
     let perShard = transactionCount * 4 / Self.shardCount
     shards = SpinLockedArray(count: Self.shardCount) { _ in
       FlatDictionary(minimumCapacity: perShard)
@@ -242,8 +273,18 @@ public final class MultiVersionMemory: @unchecked Sendable {
     let previous = lastWrites[transaction]
     var wroteNewLocation = previous.isEmpty && !writes.isEmpty
     let wasWritten = previous.isEmpty ? nil : LocationSet(previous)
+    var side = SideWrites()
     for write in writes {
       let location = write.location
+      switch (location, write.value) {
+      case (.basic(let address), .delta(let delta)) where address == coinbase && delta.nonce == 0:
+        side.fee = side.fee &+ delta.balance
+        continue
+      case (.storageWritten(let address), _):
+        side.storageAccounts.append(address)
+        continue
+      default: break
+      }
       if !wroteNewLocation && !wasWritten!.contains(location) { wroteNewLocation = true }
       let entry = Entry(transaction: transaction, incarnation: incarnation, value: write.value)
       noteKind(location)
@@ -254,9 +295,10 @@ public final class MultiVersionMemory: @unchecked Sendable {
         }
       }
     }
+    sideWrites.withLock(transaction) { $0 = side }
     if !previous.isEmpty {
       let isWritten = LocationSet(writes)
-      for old in previous where !isWritten.contains(old.location) {
+      for old in previous where !isWritten.contains(old.location) && !isSideWrite(old) {
         let hash = old.location.flatHash
         shards.withLock(shard(hash)) { map in
           if map[old.location]?.remove(transaction) == false { map[old.location] = nil }
@@ -265,6 +307,43 @@ public final class MultiVersionMemory: @unchecked Sendable {
     }
     lastWrites[transaction] = writes
     return wroteNewLocation
+  }
+
+  /// Whether `record` keeps this write outside the version lists.
+  @inline(__always)
+  private func isSideWrite(_ write: Write) -> Bool {
+    switch (write.location, write.value) {
+    case (.basic(let address), .delta(let delta)): return address == coinbase && delta.nonce == 0
+    case (.storageWritten, _): return true
+    default: return false
+    }
+  }
+
+  /// The sum of the coinbase fee credits of transactions `from..<to`.
+  func fees(from: Int, to: Int) -> UInt256 {
+    var total = UInt256.zero
+    for transaction in max(from, 0)..<max(to, from) {
+      total = total &+ sideWrites.withLock(transaction) { $0.fee }
+    }
+    return total
+  }
+
+  /// Whether a transaction of `from..<to` credited the coinbase.
+  func anyFee(from: Int, to: Int) -> Bool {
+    for transaction in max(from, 0)..<max(to, from)
+    where sideWrites.withLock(transaction, { !$0.fee.isZero }) {
+      return true
+    }
+    return false
+  }
+
+  /// Whether a transaction below `transaction` wrote `address`'s storage.
+  func storageWritten(_ address: Address, below transaction: Int) -> Bool {
+    for writer in 0..<transaction
+    where sideWrites.withLock(writer, { $0.storageAccounts.contains(address) }) {
+      return true
+    }
+    return false
   }
 
   /// Membership in a short list of locations: a linear scan for the usual
@@ -305,7 +384,7 @@ public final class MultiVersionMemory: @unchecked Sendable {
 
   /// Marks every location written by `transaction` as ESTIMATE.
   public func markEstimates(transaction: Int) {
-    for write in lastWrites[transaction] {
+    for write in lastWrites[transaction] where !isSideWrite(write) {
       let hash = write.location.flatHash
       shards.withLock(shard(hash)) { map in
         map[write.location]?.markEstimate(transaction)

@@ -28,7 +28,7 @@ struct Read: Sendable {
 }
 
 /// The outcome of resolving a location for a transaction.
-enum Resolution {
+enum Resolution: Equatable {
   case value(ObservedValue)
   /// An ESTIMATE of this transaction stands in the way.
   case blocked(Int)
@@ -48,6 +48,7 @@ struct LocationResolver: @unchecked Sendable {
     var delta = AccountDelta()
     var hasDelta = false
     var base: AccountInfo?? = nil
+    var baseWriter = -1
     var blocker: Int? = nil
     memory.forEachVersion(of: .basic(address), below: index) { entry in
       switch entry.value {
@@ -60,12 +61,21 @@ struct LocationResolver: @unchecked Sendable {
         return true
       case .account(let info)?:
         base = .some(info)
+        baseWriter = entry.transaction
         return false
       default:
         return true
       }
     }
     if let blocker { return .blocked(blocker) }
+    if address == memory.coinbase {
+      // The fee credits above the base, kept outside the version lists.
+      let fees = memory.fees(from: baseWriter + 1, to: index)
+      if !fees.isZero {
+        delta = delta.adding(AccountDelta(balance: fees))
+        hasDelta = true
+      }
+    }
     let info: AccountInfo? = base ?? preState.account(address)
     return .value(.account(hasDelta ? delta.applied(to: info) : info))
   }
@@ -136,20 +146,20 @@ struct LocationResolver: @unchecked Sendable {
   /// EIP-7610's "has storage": answered from the pre-state only when no
   /// earlier transaction wrote or wiped the account's storage.
   func hasStorage(_ address: Address, below index: Int) -> Resolution {
-    var written = false
-    memory.forEachVersion(of: .storageWritten(address), below: index) { _ in
-      written = true
-      return false
-    }
-    return written ? .unsupported : .value(.noStorageWriter)
+    memory.storageWritten(address, below: index) ? .unsupported : .value(.noStorageWriter)
   }
 
   /// EIP-161 deadness below `index` (see `MultiVersionMemory.liveness`).
   func isDead(_ address: Address, below index: Int) -> Resolution {
+    let isCoinbase = address == memory.coinbase
     switch memory.liveness(of: address, below: index) {
     case .alive: return .value(.dead(false))
-    case .written(let info): return .value(.dead(info.map(\.isEmpty) ?? true))
-    case .preState: return .value(.dead(preState.isDead(address)))
+    case .written(let info, let writer):
+      if isCoinbase && memory.anyFee(from: writer + 1, to: index) { return .value(.dead(false)) }
+      return .value(.dead(info.map(\.isEmpty) ?? true))
+    case .preState:
+      if isCoinbase && memory.anyFee(from: 0, to: index) { return .value(.dead(false)) }
+      return .value(.dead(preState.isDead(address)))
     case .blocked(let transaction): return .blocked(transaction)
     case .needsSum:
       switch account(address, below: index) {

@@ -166,7 +166,7 @@ public enum ParallelExecutor {
     let workers = max(1, workers)
 
     let s0 = DispatchTime.now().uptimeNanoseconds
-    let memory = MultiVersionMemory(transactionCount: transactions.count)
+    let memory = MultiVersionMemory(transactionCount: transactions.count, coinbase: env.coinbase)
     let scheduler = Scheduler(transactionCount: transactions.count)
     let resolver = LocationResolver(memory: memory, preState: state)
     let results = SpinLockedArray<IncarnationResult?>(count: transactions.count) { _ in nil }

@@ -2,6 +2,7 @@ import Dispatch
 import EVM
 import EVMPrimitives
 import Testing
+import WorldState
 
 @testable import BlockSTM
 
@@ -100,8 +101,8 @@ import Testing
       transaction: 2, incarnation: 0, writes: [Write(.basic(Self.alice), .account(nil))])
     _ = memory.record(
       transaction: 5, incarnation: 0, writes: [Write(.basic(Self.alice), Self.credit(10))])
-    if case .written(let info) = memory.liveness(of: Self.alice, below: 5) {
-      #expect(info == nil)
+    if case .written(let info, let writer) = memory.liveness(of: Self.alice, below: 5) {
+      #expect(info == nil && writer == 2)
     } else {
       Issue.record("below 5: the deletion by transaction 2 decides")
     }
@@ -154,5 +155,68 @@ import Testing
     }
     #expect(writers == count)
     #expect(total == UInt256(UInt64(2 * count)))
+  }
+
+  /// The coinbase's fee credits stay out of the version lists, yet a full
+  /// read of the coinbase sums them above the latest full write.
+  @Test func coinbaseFeesAreSummedForReaders() {
+    let coinbase = Address(high: 0xc0, middle: 0, low: 0)
+    let memory = MultiVersionMemory(transactionCount: 6, coinbase: coinbase)
+    var pre = InMemoryState()
+    pre.accounts[coinbase] = StoredAccount(info: AccountInfo(balance: UInt256(100)))
+    let resolver = LocationResolver(memory: memory, preState: pre)
+    for transaction in 0..<3 {
+      _ = memory.record(
+        transaction: transaction, incarnation: 0,
+        writes: [Write(.basic(coinbase), Self.credit(UInt64(transaction + 1)))])
+    }
+    // Nothing of it is in the version lists.
+    var listed = 0
+    memory.forEachVersion(of: .basic(coinbase), below: 6) { _ in
+      listed += 1
+      return true
+    }
+    #expect(listed == 0)
+    guard case .value(.account(let below3)) = resolver.account(coinbase, below: 3) else {
+      Issue.record("expected a value")
+      return
+    }
+    #expect(below3?.balance == UInt256(106))
+    // A full write at 3 replaces what came before; fees above it add up.
+    _ = memory.record(
+      transaction: 3, incarnation: 0,
+      writes: [Write(.basic(coinbase), .account(AccountInfo(balance: UInt256(7))))])
+    _ = memory.record(
+      transaction: 4, incarnation: 0, writes: [Write(.basic(coinbase), Self.credit(5))])
+    guard case .value(.account(let below6)) = resolver.account(coinbase, below: 6) else {
+      Issue.record("expected a value")
+      return
+    }
+    #expect(below6?.balance == UInt256(12))
+    // A re-execution that credits nothing replaces its fee.
+    _ = memory.record(transaction: 4, incarnation: 1, writes: [])
+    guard case .value(.account(let after)) = resolver.account(coinbase, below: 6) else {
+      Issue.record("expected a value")
+      return
+    }
+    #expect(after?.balance == UInt256(7))
+    #expect(resolver.isDead(coinbase, below: 6) == .value(.dead(false)))
+  }
+
+  /// Storage writers are found by the EIP-7610 check below them only.
+  @Test func storageWritersAreFoundBelow() {
+    let contract = Address(high: 0xc, middle: 0, low: 0)
+    let memory = MultiVersionMemory(transactionCount: 4, coinbase: nil)
+    let resolver = LocationResolver(memory: memory, preState: InMemoryState())
+    _ = memory.record(
+      transaction: 2, incarnation: 0,
+      writes: [
+        Write(.storage(contract, .one), .storage(.one)), Write(.storageWritten(contract), .marker),
+      ])
+    #expect(resolver.hasStorage(contract, below: 2) == .value(.noStorageWriter))
+    if case .unsupported = resolver.hasStorage(contract, below: 3) {
+    } else {
+      Issue.record("the writer below must be seen")
+    }
   }
 }
