@@ -69,17 +69,21 @@ struct TowerFp2<T: PairingTower>: FieldArithmetic {
   /// products with a single Montgomery reduction (`-a1 b1` as `a1 (p - b1)`).
   /// Measured faster than Karatsuba's three full products, whose extra
   /// reductions and subtractions cost more than the saved product.
-  @inline(__always)
+  /// Not inlined (see ``MontgomeryField/*(_:_:)``): one copy per curve with
+  /// both kernels inlined.
+  @inline(never)
   static func * (a: TowerFp2, b: TowerFp2) -> TowerFp2 {
     TowerFp2(
       Fp.sumOfProducts(a.c0, b.c0, a.c1, -b.c1), Fp.sumOfProducts(a.c0, b.c1, a.c1, b.c0))
   }
 
-  @inline(__always)
-  static func * (a: TowerFp2, b: Fp) -> TowerFp2 { TowerFp2(a.c0 * b, a.c1 * b) }
+  @inline(never)
+  static func * (a: TowerFp2, b: Fp) -> TowerFp2 {
+    TowerFp2(Fp.montgomeryMultiply(a.c0, b), Fp.montgomeryMultiply(a.c1, b))
+  }
 
   /// (c0 + c1)(c0 - c1) + 2 c0 c1 u (the sums enter the products unreduced).
-  @inline(__always)
+  @inline(never)
   func squared() -> TowerFp2 {
     TowerFp2(
       Fp.montgomeryMultiply(Fp.addUnreduced(c0, c1), c0 - c1),

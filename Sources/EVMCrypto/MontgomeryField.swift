@@ -60,6 +60,59 @@ protocol MontgomeryModulus {
   static var rModP: LimbArray { get }
   /// R^2 mod p, to enter Montgomery form.
   static var r2ModP: LimbArray { get }
+
+  // The products, which are most of the time of a pairing. The defaults
+  // loop over the limbs; four- and six-limb moduli get straight-line
+  // versions (`MontgomeryKernels.swift`). Inputs may be unreduced sums
+  // below 2p (not for the sum of products); results are below p.
+
+  /// `a b / R mod p`.
+  static func montgomeryProduct(_ a: LimbArray, _ b: LimbArray) -> LimbArray
+  /// `a^2 / R mod p`.
+  static func montgomerySquare(_ a: LimbArray) -> LimbArray
+  /// `(a0 b0 + a1 b1) / R mod p`, with one reduction (inputs below p).
+  static func montgomerySumOfProducts(
+    _ a0: LimbArray, _ b0: LimbArray, _ a1: LimbArray, _ b1: LimbArray
+  ) -> LimbArray
+}
+
+extension MontgomeryModulus {
+  @inline(__always)
+  static func montgomeryProduct(_ a: LimbArray, _ b: LimbArray) -> LimbArray {
+    loopedMontgomeryProduct(a, b)
+  }
+
+  @inline(__always)
+  static func montgomerySquare(_ a: LimbArray) -> LimbArray { loopedMontgomeryProduct(a, a) }
+
+  @inline(__always)
+  static func montgomerySumOfProducts(
+    _ a0: LimbArray, _ b0: LimbArray, _ a1: LimbArray, _ b1: LimbArray
+  ) -> LimbArray {
+    loopedMontgomerySumOfProducts(a0, b0, a1, b1)
+  }
+
+  /// Montgomery product (CIOS), a round per limb of b. Inputs may be
+  /// unreduced sums below 2p: then `a b < 4p^2 < p R` and every
+  /// intermediate stays below 3p, so n limbs plus one carry word suffice and
+  /// one conditional subtraction ends it.
+  static func loopedMontgomeryProduct(_ a: LimbArray, _ b: LimbArray) -> LimbArray {
+    var t = LimbArray(repeating: 0)
+    for i in 0..<LimbArray.count { productRound(&t, a, b[i]) }
+    return subtractingModulusIfNeeded(t)
+  }
+
+  /// `(a0 b0 + a1 b1) / R mod p`: CIOS with both products added in each
+  /// round. Inputs below p: the sum stays below 2p^2 < p R, so n limbs plus
+  /// a carry word suffice (the top word of each round's sum is below 2^63)
+  /// and one conditional subtraction ends it.
+  static func loopedMontgomerySumOfProducts(
+    _ a0: LimbArray, _ b0: LimbArray, _ a1: LimbArray, _ b1: LimbArray
+  ) -> LimbArray {
+    var t = LimbArray(repeating: 0)
+    for i in 0..<LimbArray.count { sumOfProductsRound(&t, a0, b0[i], a1, b1[i]) }
+    return subtractingModulusIfNeeded(t)
+  }
 }
 
 /// An element `a` of Fp held as `a R mod p`, always below p.
@@ -180,21 +233,9 @@ struct MontgomeryField<M: MontgomeryModulus>: FieldArithmetic {
 
   // MARK: Arithmetic
 
-  /// `s - p` when `s ≥ p`, else `s` (for `s < 2p`), without a branch.
-  @inline(__always)
-  static func subtractModulusIfNeeded(_ s: LimbArray) -> MontgomeryField {
-    let p = M.modulus
-    var d = LimbArray(repeating: 0)
-    var borrow: UInt64 = 0
-    for i in 0..<limbCount { d[i] = subb(s[i], p[i], &borrow) }
-    let keep = 0 &- borrow
-    for i in 0..<limbCount { d[i] ^= (s[i] ^ d[i]) & keep }
-    return MontgomeryField(montgomery: d)
-  }
-
   @inline(__always)
   static func + (a: MontgomeryField, b: MontgomeryField) -> MontgomeryField {
-    subtractModulusIfNeeded(addUnreduced(a, b).limbs)
+    MontgomeryField(montgomery: M.subtractingModulusIfNeeded(addUnreduced(a, b).limbs))
   }
 
   /// `a + b` without the final reduction: below 2p, a valid input to
@@ -226,63 +267,30 @@ struct MontgomeryField<M: MontgomeryModulus>: FieldArithmetic {
   @inline(__always)
   func doubled() -> MontgomeryField { self + self }
 
-  @inline(__always)
+  // Products are not inlined: a straight-line product is long, and copies
+  // of it at every use would multiply the code (and the compile time).
+  // The Fp2 operations of the tower inline the kernels instead.
+
+  @inline(never)
   static func * (a: MontgomeryField, b: MontgomeryField) -> MontgomeryField {
     montgomeryMultiply(a, b)
   }
 
-  @inline(__always)
-  func squared() -> MontgomeryField { MontgomeryField.montgomeryMultiply(self, self) }
+  @inline(never)
+  func squared() -> MontgomeryField { MontgomeryField(montgomery: M.montgomerySquare(limbs)) }
 
-  /// Montgomery product `a b / R mod p` (CIOS). Inputs may be unreduced
-  /// sums below 2p: then `a b < 4p^2 < p R` and every intermediate stays
-  /// below 2p, so n limbs plus one carry word suffice and one conditional
-  /// subtraction ends it.
+  /// Montgomery product `a b / R mod p`; inputs may be unreduced sums below 2p.
   @inline(__always)
   static func montgomeryMultiply(_ a: MontgomeryField, _ b: MontgomeryField) -> MontgomeryField {
-    var t = LimbArray(repeating: 0)
-    for i in 0..<limbCount {
-      let top = accumulate(&t, a, b.limbs[i])
-      reductionRound(&t, top: top)
-    }
-    return subtractModulusIfNeeded(t)
+    MontgomeryField(montgomery: M.montgomeryProduct(a.limbs, b.limbs))
   }
 
-  /// `(a0 b0 + a1 b1) / R mod p` with one reduction: CIOS with both
-  /// products added in each round. Inputs below p: the sum stays below
-  /// 2p^2 < p R, so n limbs plus a carry word suffice (the top word of each
-  /// round's sum is below 2^63) and one conditional subtraction ends it.
+  /// `(a0 b0 + a1 b1) / R mod p` with one reduction (inputs below p).
   @inline(__always)
   static func sumOfProducts(
     _ a0: MontgomeryField, _ b0: MontgomeryField, _ a1: MontgomeryField, _ b1: MontgomeryField
   ) -> MontgomeryField {
-    var t = LimbArray(repeating: 0)
-    for i in 0..<limbCount {
-      let top = accumulate(&t, a0, b0.limbs[i]) &+ accumulate(&t, a1, b1.limbs[i])
-      reductionRound(&t, top: top)
-    }
-    return subtractModulusIfNeeded(t)
-  }
-
-  /// `t += a x` over the low n limbs; returns the carry out (the next word).
-  @inline(__always)
-  private static func accumulate(_ t: inout LimbArray, _ a: MontgomeryField, _ x: UInt64) -> UInt64
-  {
-    var c: UInt64 = 0
-    for j in 0..<limbCount { t[j] = mac(t[j], a.limbs[j], x, &c) }
-    return c
-  }
-
-  /// One CIOS reduction round: `t = (t + m p) / 2^64` with m making the low
-  /// word vanish; `top` is the word above t's n limbs.
-  @inline(__always)
-  private static func reductionRound(_ t: inout LimbArray, top: UInt64) {
-    let p = M.modulus
-    let m = t[0] &* M.inverseModulus
-    var c: UInt64 = 0
-    _ = mac(t[0], m, p[0], &c)
-    for j in 1..<limbCount { t[j - 1] = mac(t[j], m, p[j], &c) }
-    t[limbCount - 1] = top &+ c
+    MontgomeryField(montgomery: M.montgomerySumOfProducts(a0.limbs, b0.limbs, a1.limbs, b1.limbs))
   }
 
   /// `self^e` for an exponent given as limbs, least significant first:
