@@ -361,7 +361,7 @@ public enum ParallelExecutor {
     }
 
     let s1 = DispatchTime.now().uptimeNanoseconds
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    WorkerPool.shared.run(workers) { worker in
       var task: Scheduler.Task? = nil
       var idle = 0
       var local = WorkerLocal(

@@ -93,7 +93,7 @@ public struct OrderedTrie: Sendable {
     references.initialize(repeating: nil)
     defer { references.deinitialize().deallocate() }
     let slots = UnsafeSendable(references)
-    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+    WorkerPool.shared.run(threads) { thread in
       // Each thread builds every `threads`-th subtree into its own slots.
       var local = builder
       for i in stride(from: thread, to: subtrees.count, by: threads) {

@@ -68,6 +68,10 @@ public struct StateTestFilter: Sendable {
 
 /// Finding and running state-test files, in parallel, with results delivered in file order.
 public enum StateTestSuite {
+  /// The threads that run files side by side (their own pool: a file's
+  /// cases may run Block-STM on `WorkerPool.shared`).
+  static let filePool = WorkerPool()
+
   /// The `.json` files under each path (files are taken as they are,
   /// directories recursively), sorted per path, in the order of `paths`.
   /// Ids are relative to the nearest ancestor whose name starts with
@@ -177,7 +181,7 @@ public enum StateTestSuite {
   ) {
     let collector = OrderedCollector<Result>(deliver: deliver)
     let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(workers, sources.count))) { _ in
+    Self.filePool.run(max(1, min(workers, sources.count))) { _ in
       while true {
         let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
         if index >= sources.count { return }

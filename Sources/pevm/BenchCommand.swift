@@ -255,7 +255,7 @@ struct BenchCommand: ParsableCommand {
     let one = BlockReplay.seconds(clock.now - start)
     let sinks = Locked<UInt64>(0)
     start = clock.now
-    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+    WorkerPool.shared.run(threads) { _ in
       let value = spin(rounds)
       sinks.withLock { $0 ^= value }
     }

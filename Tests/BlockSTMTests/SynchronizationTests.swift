@@ -67,4 +67,53 @@ import Testing
     gate.finish()
     #expect(clock.now - start >= .microseconds(900))
   }
+
+  /// Every iteration runs exactly once, for widths that grow and shrink
+  /// (helpers start on demand and sit out narrower jobs), with more
+  /// iterations than cores.
+  @Test func workerPoolRunsEachIterationOnce() {
+    let pool = WorkerPool()
+    for width in [2, 5, 1, 16, 3, 16, 2] {
+      let counts = SpinLockedArray<Int>(count: width) { _ in 0 }
+      pool.run(width) { i in counts.withLock(i) { $0 += 1 } }
+      #expect((0..<width).allSatisfy { i in counts.withLock(i) { $0 } == 1 }, "width \(width)")
+    }
+  }
+
+  /// The iterations run at the same time: iteration 0 waits for iteration
+  /// 1 to arrive, which a pool running them one after the other never
+  /// lets happen (the wait gives up after 10 s and the test fails).
+  @Test func workerPoolIterationsOverlap() {
+    let pool = WorkerPool()
+    let arrived = Atomic<Bool>(false)
+    let sawOther = Atomic<Bool>(false)
+    pool.run(2) { i in
+      if i == 1 {
+        arrived.store(true, ordering: .releasing)
+      } else {
+        let gate = IdleGate()
+        for _ in 0..<10_000 where !arrived.load(ordering: .acquiring) {
+          gate.wait(gate.prepare(), timeoutNanoseconds: 1_000_000)
+          gate.finish()
+        }
+        sawOther.store(arrived.load(ordering: .acquiring), ordering: .relaxed)
+      }
+    }
+    let overlapped = sawOther.load(ordering: .relaxed)
+    #expect(overlapped)
+  }
+
+  /// A run from inside a run, and runs from several threads at once, fall
+  /// back to Dispatch and still run every iteration once.
+  @Test func workerPoolNestedAndConcurrentRuns() {
+    let pool = WorkerPool()
+    let total = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: 4) { _ in
+      pool.run(3) { _ in
+        pool.run(2) { _ in total.add(1, ordering: .relaxed) }
+      }
+    }
+    let count = total.load(ordering: .relaxed)
+    #expect(count == 4 * 3 * 2)
+  }
 }
