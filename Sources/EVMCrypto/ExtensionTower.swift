@@ -65,16 +65,15 @@ struct TowerFp2<T: PairingTower>: FieldArithmetic {
   @inline(__always)
   func doubled() -> TowerFp2 { TowerFp2(c0.doubled(), c1.doubled()) }
 
-  /// `(a0 b0 - a1 b1) + (a0 b1 + a1 b0) u`, each coefficient a sum of two
-  /// products with a single Montgomery reduction (`-a1 b1` as `a1 (p - b1)`).
-  /// Measured faster than Karatsuba's three full products, whose extra
-  /// reductions and subtractions cost more than the saved product.
-  /// Not inlined (see ``MontgomeryField/*(_:_:)``): one copy per curve with
-  /// both kernels inlined.
+  /// `(a0 b0 - a1 b1) + (a0 b1 + a1 b0) u`: Karatsuba on unreduced
+  /// double-width products, one Montgomery reduction per coefficient (see
+  /// ``MontgomeryModulus/montgomeryComplexProduct(_:_:_:_:)``). Not inlined
+  /// (see ``MontgomeryField/*(_:_:)``): one copy per curve with the kernel inlined.
   @inline(never)
   static func * (a: TowerFp2, b: TowerFp2) -> TowerFp2 {
-    TowerFp2(
-      Fp.sumOfProducts(a.c0, b.c0, a.c1, -b.c1), Fp.sumOfProducts(a.c0, b.c1, a.c1, b.c0))
+    let (real, imaginary) = T.BaseModulus.montgomeryComplexProduct(
+      a.c0.limbs, a.c1.limbs, b.c0.limbs, b.c1.limbs)
+    return TowerFp2(Fp(montgomery: real), Fp(montgomery: imaginary))
   }
 
   @inline(never)
