@@ -299,6 +299,29 @@ struct TowerFp12<T: PairingTower>: Equatable, Sendable {
     return TowerFp12(t0 + t1.mulByV(), n1)
   }
 
+  /// Multiplication by the product of two D-type lines `y + x w + k w^3`
+  /// (given as `(y, x, k)`): the lines multiplied together first, into
+  /// `(y1 y2 + ξ k1 k2, x1 x2, x1 k2 + k1 x2) + (y1 x2 + x1 y2, y1 k2 + k1 y2, 0) w`
+  /// (6 Fp2 products), then into f (17): 23 Fp2 products where one line
+  /// at a time costs 26.
+  @inline(__always)
+  func mulByDTypeLines(_ first: (Fp2, Fp2, Fp2), _ second: (Fp2, Fp2, Fp2)) -> TowerFp12 {
+    let (y1, x1, k1) = first
+    let (y2, x2, k2) = second
+    let yy = y1 * y2
+    let xx = x1 * x2
+    let kk = k1 * k2
+    let xk = (x1 + k1) * (x2 + k2) - xx - kk
+    let lines0 = Fp6(yy + kk.mulByNonResidue(), xx, xk)
+    let lines1x = (y1 + x1) * (y2 + x2) - yy - xx
+    let lines1k = (y1 + k1) * (y2 + k2) - yy - kk
+    let t0 = c0 * lines0
+    let t1 = c1.mulBy01(lines1x, lines1k)
+    let sum: Fp6 = lines0 + Fp6(lines1x, lines1k, .zero)
+    let n1: Fp6 = (c0 + c1) * sum - t0 - t1
+    return TowerFp12(t0 + t1.mulByV(), n1)
+  }
+
   /// Multiplication by a line in the form of an M-type twist,
   /// `c + x w^2 + y w^3`, that is `(c, x, 0) + (0, y, 0) w` (13 Fp2 products).
   @inline(__always)
