@@ -65,9 +65,9 @@ struct TowerFp2<T: PairingTower>: FieldArithmetic {
   @inline(__always)
   func doubled() -> TowerFp2 { TowerFp2(c0.doubled(), c1.doubled()) }
 
-  /// `(a0 b0 - a1 b1) + (a0 b1 + a1 b0) u`: Karatsuba on unreduced
-  /// double-width products, one Montgomery reduction per coefficient (see
-  /// ``MontgomeryModulus/montgomeryComplexProduct(_:_:_:_:)``). Not inlined
+  /// `(a0 b0 - a1 b1) + (a0 b1 + a1 b0) u` with one Montgomery reduction per
+  /// coefficient (see ``MontgomeryModulus/montgomeryComplexProduct(_:_:_:_:)``:
+  /// Karatsuba on double-width products for BN254). Not inlined
   /// (see ``MontgomeryField/*(_:_:)``): one copy per curve with the kernel inlined.
   @inline(never)
   static func * (a: TowerFp2, b: TowerFp2) -> TowerFp2 {

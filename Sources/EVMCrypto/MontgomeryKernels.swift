@@ -265,37 +265,6 @@ extension MontgomeryModulus where LimbArray == Limbs<6> {
     return montgomeryReduce(r)
   }
 
-  /// The double-width product `a b` (no reduction).
-  @inline(__always)
-  static func wideProduct(_ a: LimbArray, _ b: LimbArray) -> InlineArray<12, UInt64> {
-    var r = InlineArray<12, UInt64>(repeating: 0)
-    productRow(&r, a, b[0], at: 0)
-    productRow(&r, a, b[1], at: 1)
-    productRow(&r, a, b[2], at: 2)
-    productRow(&r, a, b[3], at: 3)
-    productRow(&r, a, b[4], at: 4)
-    productRow(&r, a, b[5], at: 5)
-    return r
-  }
-
-  /// The Fp2 product `(a0 + a1 u)(b0 + b1 u)` with u² = -1, divided by R:
-  /// Karatsuba on double-width products, reduced once per coefficient.
-  /// `a0 b0 - a1 b1` is taken modulo `p R` (below it), and `a0 b1 + a1 b0 =
-  /// (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 < 2p² < p R` (inputs below p, so the
-  /// unreduced sums are below 2p and their product fits the double width).
-  @inline(__always)
-  static func montgomeryComplexProduct(
-    _ a0: LimbArray, _ a1: LimbArray, _ b0: LimbArray, _ b1: LimbArray
-  ) -> (real: LimbArray, imaginary: LimbArray) {
-    let t0 = wideProduct(a0, b0)
-    let t1 = wideProduct(a1, b1)
-    let t2 = wideProduct(limbSum(a0, a1), limbSum(b0, b1))
-    return (
-      montgomeryReduce(wideDifferenceModulo(t0, t1)),
-      montgomeryReduce(wideDifference(wideDifference(t2, t0), t1))
-    )
-  }
-
   /// `r / R mod p` for a double-width `r < p R`: the low half reduced in
   /// place, then the high half added (below 2p), then one conditional
   /// subtraction.
