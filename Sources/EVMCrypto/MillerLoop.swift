@@ -117,6 +117,34 @@ enum MillerLoop<T: PairingTower> {
     }
   }
 
+  /// Multiplies `ℓ(P)` into f. On a D-type twist lines are taken two at a
+  /// time (``TowerFp12/mulByDTypeLines(_:_:)``, cheaper than one by one):
+  /// an odd line waits in `pending` for the next, or for ``flush(_:_:)``.
+  @inline(__always)
+  static func absorb(
+    _ f: inout Fp12, _ pending: inout (Fp2, Fp2, Fp2)?, _ line: LineCoefficients<T>, yP: Fp,
+    negXP: Fp
+  ) {
+    guard T.isDTypeTwist else {
+      f = multiply(f, by: line, yP: yP, negXP: negXP)
+      return
+    }
+    let evaluated = (line.yCoefficient * yP, line.xCoefficient * negXP, line.constant)
+    if let first = pending {
+      f = f.mulByDTypeLines(first, evaluated)
+      pending = nil
+    } else {
+      pending = evaluated
+    }
+  }
+
+  /// Multiplies in a line left waiting by ``absorb(_:_:_:yP:negXP:)``.
+  @inline(__always)
+  static func flush(_ f: inout Fp12, _ pending: inout (Fp2, Fp2, Fp2)?) {
+    if let (y, x, c) = pending { f = f.mulByDTypeLine(y, x, c) }
+    pending = nil
+  }
+
   /// `∏ f_i` over the pairs `(P_i, Q_i)`, sharing the squarings: each
   /// digit squares the accumulator once, then multiplies in every pair's
   /// doubling line and, for a nonzero digit, its addition line. Lines left
@@ -128,22 +156,25 @@ enum MillerLoop<T: PairingTower> {
     let yP = pairs.map(\.p.y)
     let negXP = pairs.map { -$0.p.x }
     var f = Fp12.one
+    var pending: (Fp2, Fp2, Fp2)? = nil
     var k = 0
     for (index, digit) in digits.enumerated() {
       if index > 0 { f = f.squared() }
       for i in pairs.indices {
-        f = multiply(f, by: pairs[i].q.lines[k], yP: yP[i], negXP: negXP[i])
+        absorb(&f, &pending, pairs[i].q.lines[k], yP: yP[i], negXP: negXP[i])
         if digit != 0 {
-          f = multiply(f, by: pairs[i].q.lines[k + 1], yP: yP[i], negXP: negXP[i])
+          absorb(&f, &pending, pairs[i].q.lines[k + 1], yP: yP[i], negXP: negXP[i])
         }
       }
+      flush(&f, &pending)
       k += digit != 0 ? 2 : 1
     }
     for i in pairs.indices {
       for line in pairs[i].q.lines[k...] {
-        f = multiply(f, by: line, yP: yP[i], negXP: negXP[i])
+        absorb(&f, &pending, line, yP: yP[i], negXP: negXP[i])
       }
     }
+    flush(&f, &pending)
     return f
   }
 }

@@ -40,6 +40,37 @@ func crossRow<let n: Int, let w: Int>(_ r: inout InlineArray<w, UInt64>, _ a: Li
   r[i + n] = c
 }
 
+/// Row `i` of a schoolbook product: `r[i ..< i+n] += a · x`, the carry
+/// word stored at `r[i + n]` (not yet written by earlier rows).
+@inline(__always)
+func productRow<let n: Int, let w: Int>(
+  _ r: inout InlineArray<w, UInt64>, _ a: Limbs<n>, _ x: UInt64, at i: Int
+) {
+  var c: UInt64 = 0
+  for j in 0..<n { (c, r[i + j]) = mulAdd(a[j], x, r[i + j], c) }
+  r[i + n] = c
+}
+
+/// `a - b` over double-width values known not to borrow.
+@inline(__always)
+func wideDifference<let w: Int>(
+  _ a: InlineArray<w, UInt64>, _ b: InlineArray<w, UInt64>
+) -> InlineArray<w, UInt64> {
+  var d = a
+  var borrow: UInt64 = 0
+  for k in 0..<w { d[k] = subb(a[k], b[k], &borrow) }
+  return d
+}
+
+/// `a + b` over the limbs, for a sum that fits them (below 2p).
+@inline(__always)
+func limbSum<let n: Int>(_ a: Limbs<n>, _ b: Limbs<n>) -> Limbs<n> {
+  var s = a
+  var carry: UInt64 = 0
+  for i in 0..<n { s[i] = addc(a[i], b[i], &carry) }
+  return s
+}
+
 /// Completes a square from its off-diagonal half (words 1 ..< 2n - 1 of
 /// `r`): doubles it and adds the squares of the limbs on the diagonal.
 @inline(__always)
@@ -81,6 +112,23 @@ extension MontgomeryModulus {
   ) {
     let top = accumulateRow(&t, a0, x0) &+ accumulateRow(&t, a1, x1)
     reductionRound(&t, top: top)
+  }
+
+  /// `a - b` over double-width values below `p R`, plus `p R` when it
+  /// borrows: a value below `p R` again, congruent to `a - b` mod p.
+  @inline(__always)
+  static func wideDifferenceModulo<let w: Int>(
+    _ a: InlineArray<w, UInt64>, _ b: InlineArray<w, UInt64>
+  ) -> InlineArray<w, UInt64> {
+    var d = a
+    var borrow: UInt64 = 0
+    for k in 0..<w { d[k] = subb(a[k], b[k], &borrow) }
+    let p = modulus
+    let mask = 0 &- borrow
+    let n = LimbArray.count
+    var carry: UInt64 = 0
+    for i in 0..<n { d[n + i] = addc(d[n + i], p[i] & mask, &carry) }
+    return d
   }
 
   /// `t - p` when `t ≥ p`, else `t` (for `t < 2p`), without a branch.
@@ -129,6 +177,35 @@ extension MontgomeryModulus where LimbArray == Limbs<4> {
     crossRow(&r, a, at: 2)
     addDiagonal(&r, a)
     return montgomeryReduce(r)
+  }
+
+  /// The double-width product `a b` (no reduction).
+  @inline(__always)
+  static func wideProduct(_ a: LimbArray, _ b: LimbArray) -> InlineArray<8, UInt64> {
+    var r = InlineArray<8, UInt64>(repeating: 0)
+    productRow(&r, a, b[0], at: 0)
+    productRow(&r, a, b[1], at: 1)
+    productRow(&r, a, b[2], at: 2)
+    productRow(&r, a, b[3], at: 3)
+    return r
+  }
+
+  /// The Fp2 product `(a0 + a1 u)(b0 + b1 u)` with u² = -1, divided by R:
+  /// Karatsuba on double-width products, reduced once per coefficient.
+  /// `a0 b0 - a1 b1` is taken modulo `p R` (below it), and `a0 b1 + a1 b0 =
+  /// (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 < 2p² < p R` (inputs below p, so the
+  /// unreduced sums are below 2p and their product fits the double width).
+  @inline(__always)
+  static func montgomeryComplexProduct(
+    _ a0: LimbArray, _ a1: LimbArray, _ b0: LimbArray, _ b1: LimbArray
+  ) -> (real: LimbArray, imaginary: LimbArray) {
+    let t0 = wideProduct(a0, b0)
+    let t1 = wideProduct(a1, b1)
+    let t2 = wideProduct(limbSum(a0, a1), limbSum(b0, b1))
+    return (
+      montgomeryReduce(wideDifferenceModulo(t0, t1)),
+      montgomeryReduce(wideDifference(wideDifference(t2, t0), t1))
+    )
   }
 
   /// `r / R mod p` for a double-width `r < p R`: the low half reduced in

@@ -143,6 +143,10 @@
         let (expected, _) = add(
           referenceProduct(a0, b0, M.self), referenceProduct(a1, b1, M.self))
         #expect(isMontgomeryQuotient(sum, of: expected, M.self))
+        let complex = M.montgomeryComplexProduct(a0, a1, b0, b1)
+        let negatedB1 = (-MontgomeryField<M>(montgomery: b1)).limbs
+        #expect(equal(complex.real, M.loopedMontgomerySumOfProducts(a0, b0, a1, negatedB1)))
+        #expect(equal(complex.imaginary, M.loopedMontgomerySumOfProducts(a0, b1, a1, b0)))
         checked += 1
       }
       #expect(checked == all.count + reducedValues.count)
