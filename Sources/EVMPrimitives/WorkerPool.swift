@@ -15,8 +15,10 @@ import Synchronization
 /// with `concurrentPerform` and 1.9 s with this pool; the 51 mainnet
 /// blocks under Block-STM (one run each) 300–380 ms against 280 ms. A
 /// helper parked on a condition variable runs again within tens of
-/// microseconds. `run` falls back to `concurrentPerform` when the pool is
-/// already running a job (nested or concurrent callers).
+/// microseconds. A `run` that finds the pool busy (nested or concurrent
+/// callers, e.g. state-test files side by side that each run Block-STM)
+/// goes to an overflow pool of its own, up to `maximumDepth` pools deep,
+/// then to `concurrentPerform`.
 ///
 /// Invariants: `generation`, `job`, `pending` and `threadCount` are read and
 /// written only under `mutex`. Helper `h` (0-based, `h < threadCount`) runs
@@ -48,10 +50,18 @@ public final class WorkerPool: @unchecked Sendable {
   private var job: Job? = nil
   private var pending = 0
   private var threadCount = 0
+  /// Where runs go while this pool is busy (created on first need).
+  private let overflow = Locked<WorkerPool?>(nil)
+  /// How many pools stand before this one in the overflow chain.
+  private let depth: Int
+  static let maximumDepth = 8
 
   /// A pool of its own (threads start on first use and live as long as the
   /// process): for an outer loop whose iterations use `shared`.
-  public init() {
+  public convenience init() { self.init(depth: 0) }
+
+  private init(depth: Int) {
+    self.depth = depth
     mutex = .allocate(capacity: 1)
     pthread_mutex_init(mutex, nil)
     posted = .allocate(capacity: 1)
@@ -82,7 +92,15 @@ public final class WorkerPool: @unchecked Sendable {
     }
     guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
     else {
-      DispatchQueue.concurrentPerform(iterations: count, execute: body)
+      guard depth < Self.maximumDepth else {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        return
+      }
+      let next = overflow.withLock { pool in
+        if pool == nil { pool = WorkerPool(depth: depth + 1) }
+        return pool!
+      }
+      next.run(count, body)
       return
     }
     defer { busy.store(false, ordering: .releasing) }

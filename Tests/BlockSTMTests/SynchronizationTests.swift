@@ -103,17 +103,18 @@ import Testing
     #expect(overlapped)
   }
 
-  /// A run from inside a run, and runs from several threads at once, fall
-  /// back to Dispatch and still run every iteration once.
+  /// A run from inside a run, and runs from several threads at once, go to
+  /// overflow pools (and past their limit to Dispatch) and still run every
+  /// iteration once.
   @Test func workerPoolNestedAndConcurrentRuns() {
     let pool = WorkerPool()
     let total = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: 4) { _ in
+    DispatchQueue.concurrentPerform(iterations: 12) { _ in
       pool.run(3) { _ in
         pool.run(2) { _ in total.add(1, ordering: .relaxed) }
       }
     }
     let count = total.load(ordering: .relaxed)
-    #expect(count == 4 * 3 * 2)
+    #expect(count == 12 * 3 * 2)
   }
 }
