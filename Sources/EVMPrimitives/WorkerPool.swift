@@ -71,8 +71,9 @@ public final class WorkerPool: @unchecked Sendable {
   }
 
   deinit {
-    // Only reached by pools other than `shared` that never started threads
-    // (helpers hold no reference, but they wait on these forever).
+    // Only reached by pools that never started a helper: a helper holds its
+    // pool for ever (`serve` never returns), so a pool with threads lives
+    // as long as the process.
     precondition(threadCount == 0, "a WorkerPool with threads is never freed")
     pthread_cond_destroy(finished)
     pthread_cond_destroy(posted)
