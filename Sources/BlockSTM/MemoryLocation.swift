@@ -68,10 +68,26 @@ public enum WrittenValue: Sendable {
   /// the transaction never read.
   case delta(AccountDelta)
   /// The account's code (hash and analysed code; empty code when destroyed).
-  case code(Bytecode)
+  case code(CodeReference)
   case storage(UInt256)
   /// A marker for `storageEpoch` and `storageWritten`.
   case marker
+}
+
+/// Analysed code held without a reference count, so that writes and
+/// versions stay plain data (copied and freed without per-element work).
+/// The multi-version memory keeps every code it records alive until it is
+/// freed (`MultiVersionMemory.record`); a reference is only followed while
+/// the memory is alive.
+public struct CodeReference: @unchecked Sendable {
+  let unmanaged: Unmanaged<Bytecode>
+
+  /// A reference to `code`, which the caller keeps alive until the
+  /// multi-version memory records it.
+  public init(_ code: Bytecode) { unmanaged = .passUnretained(code) }
+
+  /// The code (retained by the caller from here on).
+  public var code: Bytecode { unmanaged.takeUnretainedValue() }
 }
 
 #if canImport(Glibc)

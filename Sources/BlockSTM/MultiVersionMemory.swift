@@ -33,8 +33,9 @@ import Synchronization
 ///   revalidates against the final prefix whenever a lower transaction
 ///   recorded after the reader's last validation began.
 /// - `lastWrites[i]` (transaction `i`'s latest write set, for its locations)
-///   is touched only by the owner of transaction `i` (see above) and by
-///   `seedEstimate` before the workers start.
+///   is touched only by the owner of transaction `i` (see above), by
+///   `seedEstimate` before the workers start, and by the committer of `i`
+///   (`takeWrites`), which owns it from then on.
 public final class MultiVersionMemory: @unchecked Sendable {
   /// One written version.
   public struct Entry: Sendable {
@@ -219,13 +220,30 @@ public final class MultiVersionMemory: @unchecked Sendable {
   struct SideWrites {
     /// Its lazy credit to the coinbase (zero: none).
     var fee = UInt256.zero
-    /// The accounts whose storage it wrote.
-    var storageAccounts: [Address] = []
+    /// The first account whose storage it wrote (most write one), and
+    /// any others.
+    var storageAccount: Address? = nil
+    var moreStorageAccounts: [Address] = []
+
+    mutating func noteStorage(_ address: Address) {
+      if storageAccount == nil {
+        storageAccount = address
+      } else if storageAccount != address && !moreStorageAccounts.contains(address) {
+        moreStorageAccounts.append(address)
+      }
+    }
+
+    func wroteStorage(_ address: Address) -> Bool {
+      storageAccount == address || moreStorageAccounts.contains(address)
+    }
   }
 
   /// The block producer, whose lazy fee credits stay out of the version lists.
   let coinbase: Address?
   private let sideWrites: SpinLockedArray<SideWrites>
+  /// Every code recorded, kept alive while the memory is (writes refer to
+  /// code without counting; see `CodeReference`).
+  private let codes = Mutex<[Bytecode]>([])
 
   public convenience init(transactionCount: Int) {
     self.init(transactionCount: transactionCount, coinbase: nil)
@@ -281,8 +299,10 @@ public final class MultiVersionMemory: @unchecked Sendable {
         side.fee = side.fee &+ delta.balance
         continue
       case (.storageWritten(let address), _):
-        side.storageAccounts.append(address)
+        side.noteStorage(address)
         continue
+      case (_, .code(let reference)):
+        codes.withLock { $0.append(reference.code) }
       default: break
       }
       if !wroteNewLocation && !wasWritten!.contains(location) { wroteNewLocation = true }
@@ -307,6 +327,15 @@ public final class MultiVersionMemory: @unchecked Sendable {
     }
     lastWrites[transaction] = writes
     return wroteNewLocation
+  }
+
+  /// Hands back the write set of a committed transaction, for the caller to
+  /// reuse its buffer (a committed transaction is never recorded, aborted
+  /// or marked again; its versions stay in the lists).
+  func takeWrites(transaction: Int) -> [Write] {
+    var writes: [Write] = []
+    swap(&writes, &lastWrites[transaction])
+    return writes
   }
 
   /// Whether `record` keeps this write outside the version lists.
@@ -340,7 +369,7 @@ public final class MultiVersionMemory: @unchecked Sendable {
   /// Whether a transaction below `transaction` wrote `address`'s storage.
   func storageWritten(_ address: Address, below transaction: Int) -> Bool {
     for writer in 0..<transaction
-    where sideWrites.withLock(writer, { $0.storageAccounts.contains(address) }) {
+    where sideWrites.withLock(writer, { $0.wroteStorage(address) }) {
       return true
     }
     return false

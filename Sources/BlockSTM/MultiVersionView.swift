@@ -88,7 +88,7 @@ struct LocationResolver: @unchecked Sendable {
     memory.forEachVersion(of: .code(address), below: index) { entry in
       switch entry.value {
       case nil: result = .blocked(entry.transaction)
-      case .code(let code)?: result = .value(.codeHash(code.hash))
+      case .code(let code)?: result = .value(.codeHash(code.code.hash))
       default: break
       }
       return false
@@ -105,8 +105,8 @@ struct LocationResolver: @unchecked Sendable {
     }
     var found: Bytecode? = nil
     memory.forEachVersion(of: .code(address), below: index) { entry in
-      if case .code(let code)? = entry.value, code.hash == hash {
-        found = code
+      if case .code(let reference)? = entry.value, reference.code.hash == hash {
+        found = reference.code
         return false
       }
       return true

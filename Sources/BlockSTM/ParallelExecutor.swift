@@ -53,6 +53,9 @@ public struct ParallelStatistics: Sendable {
 public enum ParallelExecutor {
   /// Blocks with fewer transactions than this run sequentially.
   public static let minimumTransactions = 4
+  /// Sequential execution builds receipts on a second thread only for at
+  /// least this many transactions (fewer do not repay the hand-off).
+  static let pipelineMinimum = 8
   /// Conflict detection looks at no fewer committed transactions than this,
   /// and switches only with at least this many left.
   static let fallbackWarmUp = 16
@@ -102,10 +105,13 @@ public enum ParallelExecutor {
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
     var pending = false
-    for outcome in outcomes {
-      gasUsed += outcome.gasUsed
-      blobGasUsed += outcome.blobGasUsed
-      pending = pending || outcome.calledPendingPrecompile
+    outcomes.withUnsafeBufferPointer { outcomes in
+      // Fields read in place: copying each outcome would retain its parts.
+      for index in outcomes.indices {
+        gasUsed += outcomes[index].gasUsed
+        blobGasUsed += outcomes[index].blobGasUsed
+        pending = pending || outcomes[index].calledPendingPrecompile
+      }
     }
     let t2a = DispatchTime.now().uptimeNanoseconds
     let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
@@ -155,7 +161,8 @@ public enum ParallelExecutor {
     ) {
       statistics.sequentialReason = reason
       var committer = Committer(state: state, count: transactions.count)
-      try committer.executeRest(transactions, env: env)
+      try committer.executeRestPipelined(
+        transactions, env: env, receipts: receipts, threads: workers)
       state = committer.state
       return (committer.outcomes, statistics)
     }
@@ -166,6 +173,14 @@ public enum ParallelExecutor {
     let workers = max(1, workers)
 
     let s0 = DispatchTime.now().uptimeNanoseconds
+    let senderChains = SenderChains(transactions, preState: state, fork: env.fork)
+    if fallbackOnConflicts && !forceParallel
+      && senderChains.repeated * senderChainRatio > transactions.count
+    {
+      return try sequential(
+        "\(senderChains.repeated) of \(transactions.count) transactions read a sender that sent before"
+      )
+    }
     let memory = MultiVersionMemory(transactionCount: transactions.count, coinbase: env.coinbase)
     let scheduler = Scheduler(transactionCount: transactions.count)
     let resolver = LocationResolver(memory: memory, preState: state)
@@ -226,13 +241,17 @@ public enum ParallelExecutor {
           if scheduler.addDependency(index, blocking: blocker) { return nil }
           continue  // the blocker finished meanwhile: run again now
         }
-        let writes = (try? outcome.get()).map { writeSet(of: $0.changes) } ?? []
+        // The write and read buffers come from this worker's pools (filled by
+        // the transactions it committed), so an incarnation allocates neither.
+        var writes = local.writeBuffers.popLast() ?? []
+        if case .success(let value) = outcome { writeSet(of: value.changes, into: &writes) }
         let wroteNew = memory.record(transaction: index, incarnation: incarnation, writes: writes)
         let epoch = writeEpoch.add(1, ordering: .sequentiallyConsistent).newValue
+        var reads = local.readBuffers.popLast() ?? []
+        swap(&reads, &view.reads)
         results.withLock(index) {
           $0 = IncarnationResult(
-            incarnation: incarnation, reads: Array(view.reads), outcome: outcome,
-            writeEpoch: epoch)
+            incarnation: incarnation, reads: reads, outcome: outcome, writeEpoch: epoch)
         }
         delay?()
         let next = scheduler.finishExecution(
@@ -317,6 +336,7 @@ public enum ParallelExecutor {
           case .commit(let taken): result = taken
           }
           c.maxWriteEpoch = max(c.maxWriteEpoch, result.writeEpoch)
+          local.recycle(reads: result.reads, writes: memory.takeWrites(transaction: index))
           let item = transactions[index]
           do throws(BlockError) {
             try c.commit(result.outcome, of: item, index: index, env: env)
@@ -343,21 +363,8 @@ public enum ParallelExecutor {
       return task ?? nil
     }
 
-    // Each transaction will write its sender's account: where a sender
-    // sends again later in the block, mark that as an ESTIMATE up front, so
-    // that its later transaction waits instead of running on a stale nonce.
-    var lastBySender = FlatDictionary<Address, Int>(minimumCapacity: transactions.count)
-    transactions.withUnsafeBufferPointer { transactions in
-      for index in transactions.indices {
-        let sender = transactions[index].sender
-        if let earlier = lastBySender[sender] {
-          if earlier >= 0 { memory.seedEstimate(transaction: earlier, location: .basic(sender)) }
-          memory.seedEstimate(transaction: index, location: .basic(sender))
-          lastBySender[sender] = -1  // seeded from here on
-        } else {
-          lastBySender[sender] = index
-        }
-      }
+    for (index, sender) in senderChains.seeds {
+      memory.seedEstimate(transaction: index, location: .basic(sender))
     }
 
     let s1 = DispatchTime.now().uptimeNanoseconds
@@ -392,13 +399,13 @@ public enum ParallelExecutor {
         switch task {
         case .execute(let index, let incarnation)?:
           task = execute(index, incarnation, &local)
-          account(\.executeNanoseconds)
+          if timed { account(\.executeNanoseconds) }
         case .validate(let index, let incarnation)?:
           task = validate(index, incarnation, &local)
-          account(\.validateNanoseconds)
+          if timed { account(\.validateNanoseconds) }
         case nil:
           task = commitReady(&local)
-          account(\.commitNanoseconds)
+          if timed { account(\.commitNanoseconds) }
           if let receipts, !local.committed.isEmpty {
             // Outside the committer's lock: encoding and hashing receipts
             // overlaps with the other workers' execution.
@@ -411,7 +418,7 @@ public enum ParallelExecutor {
                 at: entry.index)
             }
             local.committed.removeAll(keepingCapacity: true)
-            account(\.receiptNanoseconds)
+            if timed { account(\.receiptNanoseconds) }
           }
           if task == nil { task = scheduler.nextTask() }
           if task == nil {
@@ -441,7 +448,7 @@ public enum ParallelExecutor {
           } else {
             idle = 0
           }
-          account(\.idleNanoseconds)
+          if timed { account(\.idleNanoseconds) }
         }
       }
       counters.executions.add(local.executions, ordering: .relaxed)
@@ -461,6 +468,9 @@ public enum ParallelExecutor {
     let s2 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
       EVMTrace.write(
+        "sizes IncarnationResult \(MemoryLayout<IncarnationResult>.size) outcome \(MemoryLayout<TransactionOutcome>.size) result \(MemoryLayout<Result<TransactionOutcome, InvalidTransaction>>.size) changes \(MemoryLayout<StateChanges>.size) write \(MemoryLayout<Write>.size) entry \(MemoryLayout<MultiVersionMemory.Entry>.size) versions \(MemoryLayout<MultiVersionMemory.Versions>.size) read \(MemoryLayout<Read>.size) resolution \(MemoryLayout<Resolution>.size) invalid \(MemoryLayout<InvalidTransaction>.size) commitstep \(MemoryLayout<CommitStep>.size)\n"
+      )
+      EVMTrace.write(
         "stm setup \((s1-s0)/1000) run \((s2-s1)/1000) us, idle rounds \(counters.idleRounds.load(ordering: .relaxed)) sleeps \(counters.idleSleeps.load(ordering: .relaxed))\n"
       )
     }
@@ -476,14 +486,21 @@ public enum ParallelExecutor {
       result.1.executions = executions
       return result
     }
-    var committed = committer.withLock { $0 }
+    // Moved out of the lock (a copy would share the state's storage, and
+    // the next write to it would copy the whole state).
+    var committed = committer.withLock { c in
+      var out = Committer(state: InMemoryState(), count: 0)
+      swap(&out, &c)
+      return out
+    }
     if let error = committed.error { throw error }
     if committed.fellBack {
       // The committed prefix is final; the rest runs sequentially on it.
       statistics.sequentialReason =
         "conflicts: sequential after \(committed.next) of \(transactions.count) transactions"
       statistics.sequentialFrom = committed.next
-      try committed.executeRest(transactions, env: env)
+      try committed.executeRestPipelined(
+        transactions, env: env, receipts: receipts, threads: workers)
     }
     precondition(
       committed.next == transactions.count,
@@ -513,6 +530,25 @@ public enum ParallelExecutor {
     var view: MultiVersionView?
     /// Transactions this worker committed whose receipts it has yet to build.
     var committed: [Committed] = []
+    /// Emptied read and write buffers of committed transactions, for this
+    /// worker's next incarnations.
+    var readBuffers: [[Read]] = []
+    var writeBuffers: [[Write]] = []
+
+    /// Keeps the buffers of a committed transaction for reuse (a few, not
+    /// every one: a worker needs about one of each per incarnation).
+    mutating func recycle(reads: consuming [Read], writes: consuming [Write]) {
+      if readBuffers.count < 8 {
+        var reads = reads
+        reads.removeAll(keepingCapacity: true)
+        readBuffers.append(reads)
+      }
+      if writeBuffers.count < 8 {
+        var writes = writes
+        writes.removeAll(keepingCapacity: true)
+        writeBuffers.append(writes)
+      }
+    }
   }
 
   /// A transaction just committed, whose receipt the committing worker
@@ -555,10 +591,12 @@ public enum ParallelExecutor {
       outcomes.reserveCapacity(count)
     }
 
-    /// Executes the transactions from `next` on sequentially.
-    mutating func executeRest(_ transactions: [BlockTransaction], env: BlockEnvironment)
-      throws(BlockError)
-    {
+    /// Executes the transactions from `next` on sequentially (`published`,
+    /// when given, is told of each one committed).
+    mutating func executeRest(
+      _ transactions: [BlockTransaction], env: BlockEnvironment,
+      published: PublishedCommits? = nil
+    ) throws(BlockError) {
       let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
       while next < transactions.count {
         let item = transactions[next]
@@ -568,7 +606,52 @@ public enum ParallelExecutor {
             blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed, workspace: workspace)
         }
         try commit(outcome, of: item, index: next, env: env)
+        if let published, let last = outcomes.last {
+          published.publish(
+            Committed(
+              index: next - 1, type: item.transaction.type, succeeded: last.status.isSuccess,
+              cumulativeGasUsed: gasUsed, logs: last.logs))
+        }
       }
+    }
+
+    /// `executeRest`, with a second thread building the receipts and
+    /// receipt-trie leaves of the transactions as they commit: execution
+    /// stays sequential (exact, whatever the conflicts), and the encoding
+    /// and hashing, a large part of a block of simple transactions,
+    /// overlaps with it.
+    mutating func executeRestPipelined(
+      _ transactions: [BlockTransaction], env: BlockEnvironment, receipts: ReceiptSlots?,
+      threads: Int
+    ) throws(BlockError) {
+      guard let receipts, threads >= 2, transactions.count - next >= pipelineMinimum else {
+        return try executeRest(transactions, env: env)
+      }
+      let published = PublishedCommits(first: next, count: transactions.count)
+      let box = CommitterBox(self)
+      self = Committer(state: InMemoryState(), count: 0)
+      WorkerPool.shared.run(2) { worker in
+        if worker == 0 {
+          do throws(BlockError) {
+            try box.committer.executeRest(transactions, env: env, published: published)
+          } catch {
+            box.committer.error = error
+          }
+          published.finish()
+        } else {
+          var cache = BloomCache()
+          published.consume { entry in
+            receipts.store(
+              BlockExecutor.makeReceipt(
+                entry.type, succeeded: entry.succeeded, logs: entry.logs,
+                cumulativeGasUsed: entry.cumulativeGasUsed, fork: env.fork, root: nil,
+                bloom: Bloom(logs: entry.logs, cache: &cache)),
+              at: entry.index)
+          }
+        }
+      }
+      self = box.committer
+      if let error { throw error }
     }
 
     /// The block-order checks (a lazy sender's nonce and balance, block gas
@@ -634,12 +717,18 @@ public enum ParallelExecutor {
   /// The locations and values a transaction's diff writes.
   static func writeSet(of changes: StateChanges) -> [Write] {
     var writes: [Write] = []
+    writeSet(of: changes, into: &writes)
+    return writes
+  }
+
+  /// Appends the locations and values a transaction's diff writes to `writes`.
+  static func writeSet(of changes: StateChanges, into writes: inout [Write]) {
     writes.reserveCapacity(changes.accounts.count * 2 + changes.deltas.count)
     for (address, change) in changes.accounts {
       if change.infoChanged {
         writes.append(Write(.basic(address), .account(change.info)))
         if change.code != nil || change.info == nil || change.storageCleared {
-          writes.append(Write(.code(address), .code(change.code ?? .empty)))
+          writes.append(Write(.code(address), .code(CodeReference(change.code ?? .empty))))
         }
       }
       if change.storageCleared {
@@ -655,7 +744,50 @@ public enum ParallelExecutor {
     for (address, delta) in changes.deltas {
       writes.append(Write(.basic(address), .delta(delta)))
     }
-    return writes
+  }
+
+  /// Blocks where more than one transaction in this many follows an
+  /// earlier one from the same sender run sequentially from the start: each
+  /// such transaction waits for the one before (its nonce), so they form
+  /// chains that leave little to run side by side.
+  static let senderChainRatio = 2
+
+  /// Where senders send more than once in a block. Each transaction writes
+  /// its sender's account: where a sender sends again later, that is marked
+  /// as an ESTIMATE up front (`seeds`), so that the later transaction waits
+  /// instead of running on a stale nonce.
+  struct SenderChains {
+    /// (transaction, sender) pairs to seed as ESTIMATEs.
+    var seeds: [(Int, Address)] = []
+    /// Transactions whose sender sent earlier in the block and that must
+    /// read the sender's account (all but plain transfers, whose sender is
+    /// handled lazily, judged here on the pre-state).
+    var repeated = 0
+
+    init(_ transactions: [BlockTransaction], preState: InMemoryState, fork: Fork) {
+      var lastBySender = FlatDictionary<Address, Int>(minimumCapacity: transactions.count)
+      var preState = preState
+      transactions.withUnsafeBufferPointer { transactions in
+        for index in transactions.indices {
+          let sender = transactions[index].sender
+          if let earlier = lastBySender[sender] {
+            if !isPlainTransfer(transactions[index], view: &preState, fork: fork) { repeated += 1 }
+            if earlier >= 0 { seeds.append((earlier, sender)) }
+            seeds.append((index, sender))
+            lastBySender[sender] = -1  // seeded from here on
+          } else {
+            lastBySender[sender] = index
+          }
+        }
+      }
+    }
+  }
+
+  /// Holds the committer while a pipelined run's executing thread owns it
+  /// (the join of the run orders its writes before the caller's reads).
+  final class CommitterBox: @unchecked Sendable {
+    var committer: Committer
+    init(_ committer: Committer) { self.committer = committer }
   }
 
   final class Counters: Sendable {

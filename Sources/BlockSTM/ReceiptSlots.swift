@@ -1,3 +1,4 @@
+import EVM
 import EVMPrimitives
 import Execution
 import Transactions
@@ -44,9 +45,12 @@ final class ReceiptSlots: @unchecked Sendable {
   ) -> (receipts: [Receipt], leaves: [TrieReference]) {
     var cache = BloomCache()
     var gasUsed: UInt64 = 0
+    var built = 0
+    defer { if STMTrace.phases { EVMTrace.write("collect built \(built) receipts\n") } }
     for index in outcomes.indices {
       gasUsed += outcomes[index].gasUsed
       if receipts[index] == nil {
+        built += 1
         store(
           BlockExecutor.makeReceipt(
             transactions[index].transaction.type, outcomes[index], cumulativeGasUsed: gasUsed,

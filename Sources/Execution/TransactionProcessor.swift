@@ -134,8 +134,8 @@ public enum TransactionProcessor {
     blockGasUsed: UInt64 = 0, blockBlobGasUsed: UInt64 = 0, lazySender: Bool = false,
     workspace: TransactionWorkspace<View>
   ) throws(InvalidTransaction) -> TransactionOutcome {
-    workspace.state.reset(view: view)
-    defer { view = workspace.state.detachView(replacement: workspace.placeholder) }
+    workspace.state.reset(borrowing: &view)
+    defer { workspace.state.returnView(into: &view) }
     return try execute(
       tx, sender: sender, state: workspace.state, evm: workspace.evm, block: block,
       blockGasUsed: blockGasUsed, blockBlobGasUsed: blockBlobGasUsed, lazySender: lazySender)
@@ -350,11 +350,9 @@ public enum TransactionProcessor {
 public final class TransactionWorkspace<View: StateView> {
   let state: JournaledState<View>
   let evm: EVM<View>
-  /// Held by the state between transactions.
-  let placeholder: View
 
+  /// `placeholder` is the view the state holds between transactions.
   public init(placeholder: View, block: BlockEnvironment) {
-    self.placeholder = placeholder
     state = JournaledState(view: placeholder, fork: block.fork)
     evm = EVM(
       state: state, block: block, transaction: TransactionContext(origin: .zero, gasPrice: .zero))

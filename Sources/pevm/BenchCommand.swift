@@ -65,7 +65,7 @@ struct BenchCommand: ParsableCommand {
           "--workers takes positive integers separated by commas, got \"\(workers)\"")
       }
       return n
-    }.filter { $0 > 1 }
+    }.filter { $0 > 1 || ProcessInfo.processInfo.environment["PEVM_STM_FORCE"] != nil }
     guard !counts.isEmpty else {
       throw ValidationError("--workers needs a count above 1 to compare")
     }
@@ -120,15 +120,18 @@ struct BenchCommand: ParsableCommand {
       }
       // Sequential and parallel runs alternate, so that the machine's noise
       // falls on both alike; each is the median of its runs.
-      let timings = Self.interleavedMedians(runs, configurations: [1] + counts) { workers in
+      // Configuration 0 is the sequential executor; a worker count of 1 is
+      // ParallelExecutor on one worker (sequential too, unless
+      // PEVM_STM_FORCE=1 makes it Block-STM on one thread).
+      let timings = Self.interleavedMedians(runs, configurations: [0] + counts) { workers in
         var state = fixture.pre
-        if workers == 1 {
+        if workers == 0 {
           _ = try? BlockExecutor.execute(fixture.block, state: &state)
         } else {
           _ = try? ParallelExecutor.execute(fixture.block, state: &state, workers: workers)
         }
       }
-      let sequentialMs = timings[1]!
+      let sequentialMs = timings[0]!
       var ideal: [Int: Double] = [:]
       if let profiles = try? CriticalPath.profile(fixture.block, state: fixture.pre) {
         let (work, span) = CriticalPath.workAndSpan(profiles)

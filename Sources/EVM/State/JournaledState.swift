@@ -86,8 +86,12 @@ public final class JournaledState<View: StateView> {
   /// Readies the state for the next transaction over `view`, keeping the
   /// capacity of its tables (one `JournaledState` serves a thread's
   /// transactions one after another).
-  public func reset(view: View) {
-    self.view = view
+  /// Clears the journal for the next transaction and borrows `view`: the
+  /// state's current view (a placeholder) is swapped into the caller's
+  /// variable, so the view's buffers stay uniquely referenced (its reads
+  /// are appended without a copy). Hand it back with `returnView`.
+  public func reset(borrowing view: inout View) {
+    swap(&self.view, &view)
     accounts.removeAll(keepingCapacity: true)
     slots.removeAll(keepingCapacity: true)
     transient.removeAll(keepingCapacity: true)
@@ -100,12 +104,11 @@ public final class JournaledState<View: StateView> {
     precompilesWarm = false
   }
 
-  /// Hands the view back and holds `replacement` instead, so that nothing
-  /// here keeps the caller's state shared (a later write to it would copy).
-  public func detachView(replacement: View) -> View {
-    var view = replacement
-    swap(&view, &self.view)
-    return view
+  /// Swaps the borrowed view back into `view` (which holds the placeholder
+  /// `reset(borrowing:)` left there), so that nothing here keeps the
+  /// caller's state shared (a later write to it would copy).
+  public func returnView(into view: inout View) {
+    swap(&self.view, &view)
   }
 
   // MARK: Checkpoints
