@@ -38,15 +38,18 @@ test: setup
 	$(SWIFT) test --skip-build
 
 ## conformance: GeneralStateTests (Cancun and older; sequentially, then every case as a
-## one-transaction block on Block-STM) and BlockchainTests (ValidBlocks,
-## InvalidBlocks; sequentially, then every block on Block-STM) through the release CLI,
+## one-transaction block on the two-worker speculative pipeline and on Block-STM) and
+## BlockchainTests (ValidBlocks, InvalidBlocks; sequentially, then every block on the
+## pipeline and on Block-STM) through the release CLI,
 ## then the mainnet block replays; fails on a failure missing from the known-failures
 ## lists or a listed case that passes.
 conformance: build
 	$(RELEASE_BIN) statetest $(STATE_TESTS) --known-failures $(KNOWN)/GeneralStateTests.txt
 	$(RELEASE_BIN) statetest $(STATE_TESTS) --block-stm 2 --known-failures $(KNOWN)/GeneralStateTests.txt
+	PEVM_BLOCK_STM=1 $(RELEASE_BIN) statetest $(STATE_TESTS) --block-stm 2 --known-failures $(KNOWN)/GeneralStateTests.txt
 	$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --known-failures $(KNOWN)/BlockchainTests.txt
 	$(RELEASE_BIN) blocktest $(BLOCK_TESTS) --block-workers 2 --known-failures $(KNOWN)/BlockchainTests.txt
+	PEVM_BLOCK_STM=1 $(RELEASE_BIN) blocktest $(BLOCK_TESTS) --block-workers 2 --known-failures $(KNOWN)/BlockchainTests.txt
 	$(RELEASE_BIN) replay $(SHARED)/blocks/mainnet
 	$(RELEASE_BIN) replay --workers 2 --check $(SHARED)/blocks/mainnet Fixtures/blocks
 	$(RELEASE_BIN) replay --workers 16 --check $(SHARED)/blocks/mainnet Fixtures/blocks

@@ -103,4 +103,7 @@ enum STMTrace {
   /// `PEVM_STM_FORCE=1`: Block-STM even with one worker (to measure its
   /// cost without a second core).
   static let forceParallel: Bool = getenv("PEVM_STM_FORCE") != nil
+  /// `PEVM_BLOCK_STM=1`: Block-STM also for two workers (where the
+  /// speculative pipeline runs by default).
+  static let blockSTMOnly: Bool = getenv("PEVM_BLOCK_STM") != nil
 }

@@ -10,6 +10,26 @@ import WorldState
   import Glibc
 #endif
 
+/// How a block runs on more than one worker.
+public enum ParallelStrategy: Sendable {
+  /// The speculative pipeline on two workers (one core commits, one
+  /// speculates: it keeps each core on one job), Block-STM on more.
+  /// `PEVM_BLOCK_STM=1` makes two workers run Block-STM too.
+  case automatic
+  /// Block-STM for every worker count.
+  case blockSTM
+  /// The speculative pipeline (two threads) for every worker count above 1.
+  case speculativePipeline
+
+  func usesPipeline(workers: Int) -> Bool {
+    switch self {
+    case .automatic: return workers == 2 && !STMTrace.blockSTMOnly
+    case .blockSTM: return false
+    case .speculativePipeline: return workers >= 2
+    }
+  }
+}
+
 /// Counters of one parallel block execution.
 public struct ParallelStatistics: Sendable {
   public var workers = 0
@@ -27,6 +47,10 @@ public struct ParallelStatistics: Sendable {
   /// The first transaction executed sequentially after conflicts stopped
   /// the workers (`nil`: none).
   public var sequentialFrom: Int? = nil
+  /// The speculative pipeline (two workers) ran the block.
+  public var pipelined = false
+  /// Speculative results the pipeline's committer found valid and applied.
+  public var speculationsAccepted = 0
 
   public init() {}
 }
@@ -88,7 +112,8 @@ public enum ParallelExecutor {
   /// sequential executor (and says why in the statistics) when the block is
   /// small, `workers` is 1, or a case cannot be run in parallel safely.
   public static func execute(
-    _ block: Block, state: inout InMemoryState, workers: Int, fallbackOnConflicts: Bool = true
+    _ block: Block, state: inout InMemoryState, workers: Int, fallbackOnConflicts: Bool = true,
+    strategy: ParallelStrategy = .automatic
   ) throws(BlockError) -> (BlockResult, ParallelStatistics) {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var working = state
@@ -99,7 +124,7 @@ public enum ParallelExecutor {
     let (outcomes, statistics) = try executeTransactions(
       block.transactions, environment: env, state: &working, workers: workers,
       forceParallel: STMTrace.forceParallel, fallbackOnConflicts: fallbackOnConflicts,
-      receipts: slots)
+      strategy: strategy, receipts: slots)
     let t2 = DispatchTime.now().uptimeNanoseconds
     let (receipts, leaves) = slots.collect(block.transactions, outcomes: outcomes, fork: env.fork)
     var gasUsed: UInt64 = 0
@@ -140,11 +165,12 @@ public enum ParallelExecutor {
   public static func executeTransactions(
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
     state: inout InMemoryState, workers: Int, forceParallel: Bool = false,
-    fallbackOnConflicts: Bool = true
+    fallbackOnConflicts: Bool = true, strategy: ParallelStrategy = .automatic
   ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
     try executeTransactions(
       transactions, environment: env, state: &state, workers: workers,
-      forceParallel: forceParallel, fallbackOnConflicts: fallbackOnConflicts, receipts: nil)
+      forceParallel: forceParallel, fallbackOnConflicts: fallbackOnConflicts, strategy: strategy,
+      receipts: nil)
   }
 
   /// `executeTransactions`, with the workers also building each committed
@@ -152,7 +178,7 @@ public enum ParallelExecutor {
   static func executeTransactions(
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
     state: inout InMemoryState, workers: Int, forceParallel: Bool,
-    fallbackOnConflicts: Bool, receipts: ReceiptSlots?
+    fallbackOnConflicts: Bool, strategy: ParallelStrategy, receipts: ReceiptSlots?
   ) throws(BlockError) -> ([TransactionOutcome], ParallelStatistics) {
     var statistics = ParallelStatistics()
     statistics.workers = workers
@@ -171,6 +197,13 @@ public enum ParallelExecutor {
       return try sequential("fewer than \(minimumTransactions) transactions")
     }
     let workers = max(1, workers)
+    if strategy.usesPipeline(workers: workers) {
+      statistics.pipelined = true
+      let outcomes = try SpeculativePipeline.execute(
+        transactions, environment: env, state: &state, receipts: receipts,
+        statistics: &statistics)
+      return (outcomes, statistics)
+    }
 
     let s0 = DispatchTime.now().uptimeNanoseconds
     let senderChains = SenderChains(transactions, preState: state, fork: env.fork)

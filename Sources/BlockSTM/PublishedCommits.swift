@@ -4,27 +4,31 @@ import Synchronization
   import Glibc
 #endif
 
-/// Transactions committed by a sequential executing thread, handed to a
-/// second thread that builds their receipts (see
-/// `ParallelExecutor.Committer.executeRestPipelined`).
+/// Transactions committed in order by one thread, handed to the threads
+/// that build their receipts (`ParallelExecutor.Committer.
+/// executeRestPipelined`, `SpeculativePipeline`).
 ///
 /// Invariants: one producer publishes entries in index order from `first`
 /// on; entry `i` is written once, before `published` is raised past it
-/// (releasing), and is read by the one consumer only after it has seen
-/// that (acquiring). `finished` is set (releasing) after the last publish.
-/// Entries from `first` up to `published` are initialized; they are freed
-/// with this object.
+/// (releasing), and is read only after a consumer has seen that
+/// (acquiring) and has taken `i` by moving `consumed` past it (each entry
+/// goes to one consumer). `finished` is set (releasing) after the last
+/// publish. Entries from `first` up to `published` are initialized; they
+/// are freed with this object.
 final class PublishedCommits: @unchecked Sendable {
   private let first: Int
   private let entries: UnsafeMutablePointer<ParallelExecutor.Committed>
   /// One past the highest published index.
   private let published: Atomic<Int>
+  /// One past the highest index taken by a consumer.
+  private let consumed: Atomic<Int>
   private let finished = Atomic<Bool>(false)
 
   init(first: Int, count: Int) {
     self.first = first
     entries = .allocate(capacity: max(count, 1))
     published = Atomic(first)
+    consumed = Atomic(first)
   }
 
   deinit {
@@ -46,23 +50,35 @@ final class PublishedCommits: @unchecked Sendable {
     finished.store(true, ordering: .releasing)
   }
 
-  /// Consumer: calls `body` on every entry in order until the producer
-  /// finishes. Spins briefly between entries, then yields the core.
+  /// Any thread: takes published entries not yet taken, up to `limit`,
+  /// and calls `body` on each; returns how many it took.
+  @discardableResult
+  func drain(limit: Int = .max, _ body: (ParallelExecutor.Committed) -> Void) -> Int {
+    var taken = 0
+    while taken < limit {
+      let next = consumed.load(ordering: .relaxed)
+      guard next < published.load(ordering: .acquiring) else { break }
+      if consumed.compareExchange(expected: next, desired: next + 1, ordering: .relaxed).exchanged {
+        body(entries[next])
+        taken += 1
+      }
+    }
+    return taken
+  }
+
+  /// Any thread: takes entries until the producer has finished and none
+  /// is left. Spins briefly while waiting, then yields the core.
   func consume(_ body: (ParallelExecutor.Committed) -> Void) {
-    var next = first
     var idle = 0
     while true {
       let end = published.load(ordering: .acquiring)
-      if next < end {
-        while next < end {
-          body(entries[next])
-          next += 1
-        }
+      if consumed.load(ordering: .relaxed) < end {
+        drain(body)
         idle = 0
         continue
       }
       if finished.load(ordering: .acquiring) {
-        if published.load(ordering: .acquiring) == next { return }
+        if consumed.load(ordering: .relaxed) >= published.load(ordering: .acquiring) { return }
         continue
       }
       idle += 1

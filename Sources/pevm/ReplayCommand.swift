@@ -96,7 +96,7 @@ struct ReplayCommand: ParsableCommand {
               : isPending ? "pending (needs a precompile from the cryptography issue)" : "FAIL"))
         if let stats = report.statistics {
           print(
-            "    block-stm: \(stats.sequentialReason.map { "sequential (\($0))" } ?? "\(stats.workers) workers"), \(stats.executions) executions, \(stats.reexecutions) re-executions, \(stats.aborts) aborts, \(stats.dependencyWaits) waits, \(stats.validations) validations"
+            "    \(stats.pipelined ? "pipeline: \(stats.speculationsAccepted) speculations applied" : "block-stm"): \(stats.sequentialReason.map { "sequential (\($0))" } ?? "\(stats.workers) workers"), \(stats.executions) executions, \(stats.reexecutions) re-executions, \(stats.aborts) aborts, \(stats.dependencyWaits) waits, \(stats.validations) validations"
           )
         }
         if let root = report.stateRoot {

@@ -48,7 +48,8 @@ struct StateTestCommand: ParsableCommand {
   @Option(
     name: .customLong("block-stm"),
     help:
-      "Run each case as a one-transaction block through Block-STM with N workers (0: sequential).")
+      "Run each case as a one-transaction block through the parallel executor with N workers (0: sequential; 2: the speculative pipeline, or Block-STM with PEVM_BLOCK_STM=1; more: Block-STM)."
+  )
   var blockSTMWorkers: Int = 0
 
   @Flag(help: "Also print known failures and skipped cases.")

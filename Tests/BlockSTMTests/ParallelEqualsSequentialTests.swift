@@ -34,16 +34,21 @@ import WorldState
     ProcessInfo.processInfo.environment["PEVM_TSAN_QUICK"] != nil ? [2, 4] : [2, 3, 4, 8, 16]
 
   /// Runs `fixture` sequentially, then with each worker count on Block-STM
-  /// alone (no switch to sequential on conflicts), then with 2 workers and
-  /// the conflict switch (the CLI's default), and compares.
+  /// alone (no switch to sequential on conflicts), then with 2 workers on
+  /// the speculative pipeline, and with 2 and 3 workers as the CLI runs them
+  /// (the default strategy, with the conflict switch), and compares.
   static func compare(_ fixture: BlockFixture, workers: [Int]) throws -> Int {
     var sequentialState = fixture.pre
     let sequential = try BlockExecutor.execute(fixture.block, state: &sequentialState)
     var compared = 0
-    for (count, fallback) in workers.map({ ($0, false) }) + [(2, true)] {
+    let runs: [(Int, Bool, ParallelStrategy)] =
+      workers.map { ($0, false, .blockSTM) }
+      + [(2, false, .speculativePipeline), (2, true, .automatic), (3, true, .automatic)]
+    for (count, fallback, strategy) in runs {
       var state = fixture.pre
       let (parallel, statistics) = try ParallelExecutor.execute(
-        fixture.block, state: &state, workers: count, fallbackOnConflicts: fallback)
+        fixture.block, state: &state, workers: count, fallbackOnConflicts: fallback,
+        strategy: strategy)
       #expect(parallel.gasUsed == sequential.gasUsed, "\(fixture.name) ×\(count): gas")
       #expect(
         parallel.receiptsRoot == sequential.receiptsRoot, "\(fixture.name) ×\(count): receipts")
