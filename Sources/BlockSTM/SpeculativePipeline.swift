@@ -1,3 +1,4 @@
+import Dispatch
 import EVM
 import EVMPrimitives
 import Execution
@@ -10,14 +11,16 @@ import WorldState
 #endif
 
 /// Two-thread parallel execution: a committer executes the block in order,
-/// as the sequential executor does, while a speculator runs transactions
-/// ahead of it against the block's pre-state and records every answer its
-/// view gave. When the committer reaches a transaction the speculator ran,
+/// as the sequential executor does, from the front, while a speculator runs
+/// transactions from the back against the block's pre-state and records
+/// every answer its view gave. They meet in the middle (each transaction is
+/// claimed by one of them), where the split follows their speeds. From
+/// there the committer goes through the speculated transactions in order:
 /// it checks each recorded answer against its own, exact state; if all
-/// still hold, the execution would be the same on that state, and the
-/// committer applies the speculative diff instead of executing. Otherwise
-/// it executes the transaction itself. Between speculations, and once the
-/// block is committed, both threads build receipts and their trie leaves.
+/// still hold, the execution would be the same on that state, and it
+/// applies the speculative diff, else it executes the transaction itself.
+/// The speculator, done, builds receipts and their trie leaves as
+/// transactions commit; both finish them.
 ///
 /// The result equals sequential execution by construction: every committed
 /// transaction either ran on the exact prefix state or read exactly what it
@@ -28,28 +31,34 @@ import WorldState
 /// speculator's work is lost, not the committer's.
 ///
 /// Invariants:
-/// - `claimed` hands out transaction indices: the speculator takes the next
-///   by `add`; the committer takes index `i` only by moving `claimed` from
-///   exactly `i` to `i + 1`. An index is claimed once, by one thread.
-/// - `speculations[i]` is written once, by the speculator that claimed `i`
-///   (under the slot's lock), and taken by the committer, who waits for it
-///   when the speculator claimed `i`. The speculator never waits for the
-///   committer, so the wait ends.
+/// - `slots[i]` (under its lock) says who has transaction `i`: unclaimed,
+///   the committer, the speculator (running it), or the speculator's result.
+///   A claim moves a slot from unclaimed, so each transaction goes to one
+///   thread. The committer claims upward from 0, the speculator downward
+///   from the last; each stops at the first slot the other has.
+/// - The speculator stores its result in the slot it claimed and never
+///   waits for the committer; the committer, reaching a slot the speculator
+///   is running, waits for the result, which therefore comes.
 /// - The pre-state is never written while the threads run: the committer
 ///   writes its own copy (copy on write).
 /// - The committer's state is touched only by the committer thread;
 ///   `CommitterBox` hands it over across the pool's join.
 enum SpeculativePipeline {
-  /// Speculation stops for the rest of a block when, after this many
-  /// checked results, more than half were rejected.
-  static let rejectionWarmUp = 16
-
   /// A speculative execution's outcome with the answers it was given.
   struct Speculation {
     var reads: [SpeculativeRead]
     var outcome: Result<TransactionOutcome, InvalidTransaction>
   }
 
+  /// Who has a transaction.
+  enum Slot {
+    case unclaimed
+    case committer
+    case speculating
+    case speculated(Speculation)
+  }
+
+  /// Each thread counts locally and stores its totals here when it ends.
   final class Counters: Sendable {
     let speculated = Atomic<Int>(0)
     let accepted = Atomic<Int>(0)
@@ -65,13 +74,7 @@ enum SpeculativePipeline {
   ) throws(BlockError) -> [TransactionOutcome] {
     let count = transactions.count
     let preState = state
-    let speculations = SpinLockedArray<Speculation?>(count: count) { _ in nil }
-    let claimed = Atomic<Int>(0)
-    /// The transaction the committer is at.
-    let commitPoint = Atomic<Int>(0)
-    /// How far ahead of the committer the speculator may claim.
-    let lookahead = Atomic<Int>(initialLookahead)
-    let stop = Atomic<Bool>(false)
+    let slots = SpinLockedArray<Slot>(count: count) { _ in .unclaimed }
     let counters = Counters()
     let published = PublishedCommits(first: 0, count: count)
     let box = ParallelExecutor.CommitterBox(
@@ -93,28 +96,14 @@ enum SpeculativePipeline {
         var committer = box.committer
         box.committer = ParallelExecutor.Committer(state: InMemoryState(), count: 0)
         commit(
-          transactions, env: env, committer: &committer, speculations: speculations,
-          claimed: claimed, commitPoint: commitPoint, lookahead: lookahead, counters: counters,
-          published: published,
-          receipts: receipts != nil
+          transactions, env: env, committer: &committer, slots: slots, counters: counters,
+          published: published, receipts: receipts != nil
         ) { entry in buildReceipt(entry, &cache) }
         box.committer = committer
-        stop.store(true, ordering: .releasing)
         published.finish()
       } else {
         speculate(
-          transactions, env: env, preState: preState, speculations: speculations,
-          claimed: claimed, commitPoint: commitPoint, lookahead: lookahead, stop: stop,
-          counters: counters
-        ) {
-          // Far enough ahead: a receipt, when one is ready.
-          var built = false
-          published.drain(limit: 1) { entry in
-            buildReceipt(entry, &cache)
-            built = true
-          }
-          return built
-        }
+          transactions, env: env, preState: preState, slots: slots, counters: counters)
       }
       // Both threads finish the receipts.
       published.consume { entry in buildReceipt(entry, &cache) }
@@ -139,62 +128,81 @@ enum SpeculativePipeline {
     return committer.outcomes
   }
 
-  /// The committer: every transaction in order, from a valid speculation or
-  /// executed on the exact state.
+  /// The committer: every transaction in order, executed on the exact state
+  /// or, past the meeting point, from a speculation whose answers still hold.
   static func commit(
     _ transactions: [BlockTransaction], env: BlockEnvironment,
-    committer c: inout ParallelExecutor.Committer, speculations: SpinLockedArray<Speculation?>,
-    claimed: borrowing Atomic<Int>, commitPoint: borrowing Atomic<Int>,
-    lookahead: borrowing Atomic<Int>, counters: Counters, published: PublishedCommits,
-    receipts: Bool,
+    committer c: inout ParallelExecutor.Committer, slots: SpinLockedArray<Slot>,
+    counters: Counters, published: PublishedCommits, receipts: Bool,
     buildReceipt: (ParallelExecutor.Committed) -> Void
   ) {
     let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
+    var times = PhaseTimes()
+    var accepted = 0
+    var rejected = 0
+    var executions = 0
+    defer {
+      times.report("committer")
+      counters.accepted.store(accepted, ordering: .relaxed)
+      counters.rejected.store(rejected, ordering: .relaxed)
+      counters.committerExecutions.store(executions, ordering: .relaxed)
+    }
+    /// Before the meeting point the committer claims each slot; after it,
+    /// every slot is the speculator's.
+    var met = false
     for index in transactions.indices {
-      commitPoint.store(index, ordering: .relaxed)
       let item = transactions[index]
       var speculation: Speculation? = nil
-      if claimed.load(ordering: .acquiring) > index
-        || !claimed.compareExchange(expected: index, desired: index + 1, ordering: .acquiring)
-          .exchanged
-      {
-        // The speculator has it: wait for its result, building receipts
-        // meanwhile.
+      if !met {
+        met = !slots.withLock(index) { slot in
+          guard case .unclaimed = slot else { return false }
+          slot = .committer
+          return true
+        }
+      }
+      if met {
+        // The speculator's: wait for its result (it is running it),
+        // building receipts meanwhile.
         var spins = 0
-        var slowedSpeculator = false
         while true {
-          if let taken = speculations.withLock(index, { $0.take() }) {
+          let taken: Speculation? = slots.withLock(index) { slot in
+            guard case .speculated(let result) = slot else { return nil }
+            slot = .committer
+            return result
+          }
+          if let taken {
             speculation = taken
+            times.mark("wait")
             break
           }
-          if receipts && published.drain(limit: 1, buildReceipt) > 0 { continue }
-          if !slowedSpeculator {
-            // Idle, waiting for the speculator: it is the slower one, so
-            // let it run less far ahead (the committer executes more).
-            slowedSpeculator = true
-            let current = lookahead.load(ordering: .relaxed)
-            lookahead.store(max(1, current / 2), ordering: .relaxed)
+          if receipts && published.drain(limit: 1, buildReceipt) > 0 {
+            times.mark("receipts")
+            continue
           }
           spins += 1
           if spins > 64 { sched_yield() }
         }
       }
       ParallelExecutor.debugDelay?()
+      times.mark("wait")
       do throws(BlockError) {
         if let speculation, case .success = speculation.outcome,
           stillHolds(speculation.reads, on: c.state)
         {
-          counters.accepted.add(1, ordering: .relaxed)
+          times.mark("validate")
+          accepted += 1
           try c.commit(speculation.outcome, of: item, index: index, env: env)
+          times.mark("apply")
         } else {
-          if speculation != nil { counters.rejected.add(1, ordering: .relaxed) }
-          counters.committerExecutions.add(1, ordering: .relaxed)
+          if speculation != nil { rejected += 1 }
+          executions += 1
           let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
             try TransactionProcessor.execute(
               item.transaction, sender: item.sender, view: &c.state, block: env,
               blockGasUsed: c.gasUsed, blockBlobGasUsed: c.blobGasUsed, workspace: workspace)
           }
           try c.commit(outcome, of: item, index: index, env: env)
+          times.mark("execute")
         }
       } catch {
         c.error = error
@@ -206,53 +214,33 @@ enum SpeculativePipeline {
             index: index, type: item.transaction.type, succeeded: last.status.isSuccess,
             cumulativeGasUsed: c.gasUsed, logs: last.logs))
       }
+      times.mark("publish")
     }
   }
 
-  /// How far ahead of the committer the speculator claims transactions at
-  /// first. The distance then adapts so that neither thread idles: it
-  /// halves when the committer waits for a speculation with nothing else
-  /// to do (the speculator is the slower one, so the committer should
-  /// execute a larger share itself), and grows by one whenever the
-  /// speculator is held back with nothing else to do.
-  static let initialLookahead = 4
-  static let maximumLookahead = 1024
-
-  /// The speculator: claims transactions a little ahead of the committer
-  /// and runs them on the pre-state, until the block is claimed, the
-  /// committer stops, or most of its results are being rejected. When far
-  /// enough ahead, it calls `aside` (which says whether it did anything).
+  /// The speculator: claims transactions from the last one down and runs
+  /// them on the pre-state, until it reaches one the committer has.
   static func speculate(
     _ transactions: [BlockTransaction], env: BlockEnvironment, preState: InMemoryState,
-    speculations: SpinLockedArray<Speculation?>, claimed: borrowing Atomic<Int>,
-    commitPoint: borrowing Atomic<Int>, lookahead: borrowing Atomic<Int>,
-    stop: borrowing Atomic<Bool>, counters: Counters, aside: () -> Bool
+    slots: SpinLockedArray<Slot>, counters: Counters
   ) {
     let workspace = TransactionWorkspace(
       placeholder: SpeculativeView(preState: InMemoryState()), block: env)
     var view = SpeculativeView(preState: preState)
-    var idle = 0
-    while !stop.load(ordering: .relaxed) {
-      let accepted = counters.accepted.load(ordering: .relaxed)
-      let rejected = counters.rejected.load(ordering: .relaxed)
-      if accepted + rejected >= rejectionWarmUp && rejected * 2 > accepted + rejected { return }
-      let index = claimed.load(ordering: .relaxed)
-      guard index < transactions.count else { return }
-      let distance = lookahead.load(ordering: .relaxed)
-      if index >= commitPoint.load(ordering: .relaxed) + distance {
-        if aside() {
-          idle = 0
-        } else {
-          lookahead.store(min(maximumLookahead, distance + 1), ordering: .relaxed)
-          idle += 1
-          if idle > 64 { sched_yield() }
-        }
-        continue
+    var times = PhaseTimes()
+    var speculated = 0
+    defer {
+      times.report("speculator")
+      counters.speculated.store(speculated, ordering: .relaxed)
+    }
+    var index = transactions.count - 1
+    while index >= 0 {
+      let claimed = slots.withLock(index) { slot in
+        guard case .unclaimed = slot else { return false }
+        slot = .speculating
+        return true
       }
-      guard
-        claimed.compareExchange(expected: index, desired: index + 1, ordering: .acquiring)
-          .exchanged
-      else { continue }
+      guard claimed else { return }
       ParallelExecutor.debugDelay?()
       let item = transactions[index]
       view.reads.removeAll(keepingCapacity: true)
@@ -262,10 +250,13 @@ enum SpeculativePipeline {
           item.transaction, sender: item.sender, view: &view, block: env,
           lazySender: lazySender, workspace: workspace)
       }
-      counters.speculated.add(1, ordering: .relaxed)
+      speculated += 1
+      times.mark("execute")
       let speculation = Speculation(reads: view.reads, outcome: outcome)
       ParallelExecutor.debugDelay?()
-      speculations.withLock(index) { $0 = speculation }
+      slots.withLock(index) { $0 = .speculated(speculation) }
+      times.mark("hand over")
+      index -= 1
     }
   }
 
@@ -286,6 +277,37 @@ enum SpeculativePipeline {
       }
     }
     return true
+  }
+}
+
+/// Debug timing of one pipeline thread (`PEVM_STM_PHASES=1`): the time
+/// since the last mark goes to the named bucket.
+struct PhaseTimes {
+  let enabled = STMTrace.phases
+  var last: UInt64 = 0
+  var names: [StaticString] = []
+  var totals: [UInt64] = []
+
+  init() { if enabled { last = DispatchTime.now().uptimeNanoseconds } }
+
+  @inline(__always)
+  mutating func mark(_ bucket: StaticString) {
+    guard enabled else { return }
+    let now = DispatchTime.now().uptimeNanoseconds
+    let pointer = bucket.utf8Start
+    if let i = names.firstIndex(where: { $0.utf8Start == pointer }) {
+      totals[i] += now - last
+    } else {
+      names.append(bucket)
+      totals.append(now - last)
+    }
+    last = now
+  }
+
+  func report(_ name: String) {
+    guard enabled else { return }
+    let parts = names.indices.map { "\(names[$0]) \(totals[$0] / 1000)" }
+    EVMTrace.write("\(name): " + parts.joined(separator: " ") + " us\n")
   }
 }
 
