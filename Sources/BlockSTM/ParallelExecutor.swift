@@ -197,14 +197,6 @@ public enum ParallelExecutor {
       return try sequential("fewer than \(minimumTransactions) transactions")
     }
     let workers = max(1, workers)
-    if strategy.usesPipeline(workers: workers) {
-      statistics.pipelined = true
-      let outcomes = try SpeculativePipeline.execute(
-        transactions, environment: env, state: &state, receipts: receipts,
-        statistics: &statistics)
-      return (outcomes, statistics)
-    }
-
     let s0 = DispatchTime.now().uptimeNanoseconds
     let senderChains = SenderChains(transactions, preState: state, fork: env.fork)
     if fallbackOnConflicts && !forceParallel
@@ -213,6 +205,17 @@ public enum ParallelExecutor {
       return try sequential(
         "\(senderChains.repeated) of \(transactions.count) transactions read a sender that sent before"
       )
+    }
+    if strategy.usesPipeline(workers: workers) {
+      if transactions.count < SpeculativePipeline.minimumTransactions && !forceParallel {
+        return try sequential(
+          "fewer than \(SpeculativePipeline.minimumTransactions) transactions for the pipeline")
+      }
+      statistics.pipelined = true
+      let outcomes = try SpeculativePipeline.execute(
+        transactions, environment: env, state: &state, receipts: receipts,
+        statistics: &statistics)
+      return (outcomes, statistics)
     }
     let memory = MultiVersionMemory(transactionCount: transactions.count, coinbase: env.coinbase)
     let scheduler = Scheduler(transactionCount: transactions.count)

@@ -44,6 +44,16 @@ import WorldState
 /// - The committer's state is touched only by the committer thread;
 ///   `CommitterBox` hands it over across the pool's join.
 enum SpeculativePipeline {
+  /// Smaller blocks run sequentially (waking the second thread costs more
+  /// than it can save).
+  static let minimumTransactions = 8
+  /// When the committer has committed this many transactions, and each
+  /// doubling after, it checks a few of the speculator's finished results
+  /// against its state: when most already read stale values, the block is
+  /// full of conflicts and the speculator switches to building receipts.
+  static let firstStalenessCheck = 16
+  static let stalenessSample = 4
+
   /// A speculative execution's outcome with the answers it was given.
   struct Speculation {
     var reads: [SpeculativeRead]
@@ -64,6 +74,11 @@ enum SpeculativePipeline {
     let accepted = Atomic<Int>(0)
     let rejected = Atomic<Int>(0)
     let committerExecutions = Atomic<Int>(0)
+    /// Set once, by the committer, when the speculator's results are mostly
+    /// stale: it claims no more.
+    let speculationOff = Atomic<Bool>(false)
+    /// The lowest transaction the speculator has finished (set by it).
+    let lowestSpeculated = Atomic<Int>(Int.max)
   }
 
   /// Executes `transactions` on `state` with a committer and a speculator
@@ -150,6 +165,7 @@ enum SpeculativePipeline {
     /// Before the meeting point the committer claims each slot; after it,
     /// every slot is the speculator's.
     var met = false
+    var nextStalenessCheck = firstStalenessCheck
     for index in transactions.indices {
       let item = transactions[index]
       var speculation: Speculation? = nil
@@ -215,7 +231,37 @@ enum SpeculativePipeline {
             cumulativeGasUsed: c.gasUsed, logs: last.logs))
       }
       times.mark("publish")
+      if !met && index + 1 == nextStalenessCheck {
+        nextStalenessCheck *= 2
+        let from = counters.lowestSpeculated.load(ordering: .relaxed)
+        if from < transactions.count && mostlyStale(slots: slots, from: from, state: c.state) {
+          counters.speculationOff.store(true, ordering: .relaxed)
+        }
+        times.mark("staleness")
+      }
     }
+  }
+
+  /// Whether most of a few of the speculator's finished results (the
+  /// lowest ones from `from` up, nearest the committer) already read values
+  /// that the committed transactions changed.
+  static func mostlyStale(
+    slots: SpinLockedArray<Slot>, from: Int, state: InMemoryState
+  ) -> Bool {
+    var sampled = 0
+    var stale = 0
+    var position = from
+    while position < slots.count && sampled < stalenessSample {
+      let reads: [SpeculativeRead]? = slots.withLock(position) { slot in
+        if case .speculated(let result) = slot { return result.reads }
+        return nil
+      }
+      position += 1
+      guard let reads else { continue }
+      sampled += 1
+      if !stillHolds(reads, on: state) { stale += 1 }
+    }
+    return sampled == stalenessSample && stale * 2 > sampled
   }
 
   /// The speculator: claims transactions from the last one down and runs
@@ -234,7 +280,7 @@ enum SpeculativePipeline {
       counters.speculated.store(speculated, ordering: .relaxed)
     }
     var index = transactions.count - 1
-    while index >= 0 {
+    while index >= 0 && !counters.speculationOff.load(ordering: .relaxed) {
       let claimed = slots.withLock(index) { slot in
         guard case .unclaimed = slot else { return false }
         slot = .speculating
@@ -255,6 +301,7 @@ enum SpeculativePipeline {
       let speculation = Speculation(reads: view.reads, outcome: outcome)
       ParallelExecutor.debugDelay?()
       slots.withLock(index) { $0 = .speculated(speculation) }
+      counters.lowestSpeculated.store(index, ordering: .relaxed)
       times.mark("hand over")
       index -= 1
     }
