@@ -30,6 +30,13 @@ public enum ParallelStrategy: Sendable {
   }
 }
 
+/// Gas and flags summed over a block's committed transactions.
+struct BlockTotals: Sendable {
+  var gasUsed: UInt64 = 0
+  var blobGasUsed: UInt64 = 0
+  var calledPendingPrecompile = false
+}
+
 /// Counters of one parallel block execution.
 public struct ParallelStatistics: Sendable {
   public var workers = 0
@@ -51,6 +58,9 @@ public struct ParallelStatistics: Sendable {
   public var pipelined = false
   /// Speculative results the pipeline's committer found valid and applied.
   public var speculationsAccepted = 0
+  /// The committed totals (kept by the committer, so that the thread that
+  /// finishes the block need not read every outcome).
+  var totals = BlockTotals()
 
   public init() {}
 }
@@ -120,24 +130,29 @@ public enum ParallelExecutor {
     try BlockExecutor.preExecution(block, state: &working)
     let t1 = DispatchTime.now().uptimeNanoseconds
     let env = block.environment
-    let slots = ReceiptSlots(count: block.transactions.count)
-    let (outcomes, statistics) = try executeTransactions(
-      block.transactions, environment: env, state: &working, workers: workers,
-      forceParallel: STMTrace.forceParallel, fallbackOnConflicts: fallbackOnConflicts,
-      strategy: strategy, receipts: slots)
-    let t2 = DispatchTime.now().uptimeNanoseconds
-    let (receipts, leaves) = slots.collect(block.transactions, outcomes: outcomes, fork: env.fork)
-    var gasUsed: UInt64 = 0
-    var blobGasUsed: UInt64 = 0
-    var pending = false
-    outcomes.withUnsafeBufferPointer { outcomes in
-      // Fields read in place: copying each outcome would retain its parts.
-      for index in outcomes.indices {
-        gasUsed += outcomes[index].gasUsed
-        blobGasUsed += outcomes[index].blobGasUsed
-        pending = pending || outcomes[index].calledPendingPrecompile
+    // The workers write receipts and leaves in place into these arrays.
+    let count = block.transactions.count
+    let trie = OrderedTrie(count: count)
+    var receipts = [Receipt](repeating: ReceiptSlots.placeholder, count: count)
+    var leaves = [TrieReference](repeating: .hash(.zero), count: count)
+    let run = receipts.withUnsafeMutableBufferPointer { receiptBuffer in
+      leaves.withUnsafeMutableBufferPointer { leafBuffer in
+        Result { () throws(BlockError) -> ([TransactionOutcome], ParallelStatistics, Bloom) in
+          let slots = ReceiptSlots(trie: trie, receipts: receiptBuffer, leaves: leafBuffer)
+          let (outcomes, statistics) = try executeTransactions(
+            block.transactions, environment: env, state: &working, workers: workers,
+            forceParallel: STMTrace.forceParallel, fallbackOnConflicts: fallbackOnConflicts,
+            strategy: strategy, receipts: slots)
+          let bloom = slots.complete(block.transactions, outcomes: outcomes, fork: env.fork)
+          return (outcomes, statistics, bloom)
+        }
       }
     }
+    let (_, statistics, logsBloom) = try run.get()
+    let t2 = DispatchTime.now().uptimeNanoseconds
+    let gasUsed = statistics.totals.gasUsed
+    let blobGasUsed = statistics.totals.blobGasUsed
+    let pending = statistics.totals.calledPendingPrecompile
     let t2a = DispatchTime.now().uptimeNanoseconds
     let requestsHash = try BlockExecutor.postExecution(block, state: &working, receipts: receipts)
     state = working
@@ -146,7 +161,7 @@ public enum ParallelExecutor {
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending,
-      receiptTrie: slots.trie, receiptLeaves: leaves,
+      receiptTrie: trie, receiptLeaves: leaves, logsBloom: logsBloom,
       threads: statistics.sequentialReason == nil ? workers : 1)
     let t3 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
@@ -174,7 +189,10 @@ public enum ParallelExecutor {
   }
 
   /// `executeTransactions`, with the workers also building each committed
-  /// transaction's receipt and receipt-trie leaf into `receipts`.
+  /// transaction's receipt and receipt-trie leaf into `receipts`. The
+  /// outcomes of transactions whose receipts the workers built may be left
+  /// out of the returned array (`Committer.keepsOutcomes`); the committed
+  /// totals are in the statistics.
   static func executeTransactions(
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
     state: inout InMemoryState, workers: Int, forceParallel: Bool,
@@ -190,6 +208,7 @@ public enum ParallelExecutor {
       try committer.executeRestPipelined(
         transactions, env: env, receipts: receipts, threads: workers)
       state = committer.state
+      statistics.totals = committer.totals
       return (committer.outcomes, statistics)
     }
     if workers <= 1 && !forceParallel { return try sequential("one worker") }
@@ -446,12 +465,8 @@ public enum ParallelExecutor {
             // Outside the committer's lock: encoding and hashing receipts
             // overlaps with the other workers' execution.
             for entry in local.committed {
-              receipts.store(
-                BlockExecutor.makeReceipt(
-                  entry.type, succeeded: entry.succeeded, logs: entry.logs,
-                  cumulativeGasUsed: entry.cumulativeGasUsed, fork: env.fork, root: nil,
-                  bloom: Bloom(logs: entry.logs, cache: &local.bloomCache)),
-                at: entry.index)
+              receipts.build(
+                entry, fork: env.fork, cache: &local.bloomCache, part: &local.receiptPart)
             }
             local.committed.removeAll(keepingCapacity: true)
             if timed { account(\.receiptNanoseconds) }
@@ -487,6 +502,7 @@ public enum ParallelExecutor {
           if timed { account(\.idleNanoseconds) }
         }
       }
+      receipts?.merge(local.receiptPart)
       counters.executions.add(local.executions, ordering: .relaxed)
       counters.validations.add(local.validations, ordering: .relaxed)
       counters.idleRounds.add(local.idleRounds, ordering: .relaxed)
@@ -542,6 +558,7 @@ public enum ParallelExecutor {
       committed.next == transactions.count,
       "Block-STM finished without committing every transaction")
     state = committed.state
+    statistics.totals = committed.totals
     return (committed.outcomes, statistics)
   }
 
@@ -560,6 +577,8 @@ public enum ParallelExecutor {
     var idleNanoseconds: UInt64 = 0
     var timeline: [String] = []
     var bloomCache = BloomCache()
+    /// The receipts this worker built (their blooms' OR and number).
+    var receiptPart = ReceiptSlots.WorkerPart()
     /// This worker's reusable journaled state and EVM.
     let workspace: TransactionWorkspace<MultiVersionView>
     /// This worker's view, reused from one incarnation to the next.
@@ -618,6 +637,10 @@ public enum ParallelExecutor {
     var outcomes: [TransactionOutcome] = []
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
+    var calledPendingPrecompile = false
+    /// False when every receipt is built from `Committed` entries: an
+    /// outcome is then dropped once applied (and `outcomes` stays empty).
+    var keepsOutcomes = true
     var error: BlockError? = nil
     /// Conflicts made the workers stop; the rest runs sequentially.
     var fellBack = false
@@ -625,6 +648,12 @@ public enum ParallelExecutor {
     init(state: InMemoryState, count: Int) {
       self.state = state
       outcomes.reserveCapacity(count)
+    }
+
+    var totals: BlockTotals {
+      BlockTotals(
+        gasUsed: gasUsed, blobGasUsed: blobGasUsed,
+        calledPendingPrecompile: calledPendingPrecompile)
     }
 
     /// Executes the transactions from `next` on sequentially (`published`,
@@ -642,11 +671,12 @@ public enum ParallelExecutor {
             blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed, workspace: workspace)
         }
         try commit(outcome, of: item, index: next, env: env)
-        if let published, let last = outcomes.last {
+        if let published, case .success(let committed) = outcome {
           published.publish(
             Committed(
-              index: next - 1, type: item.transaction.type, succeeded: last.status.isSuccess,
-              cumulativeGasUsed: gasUsed, logs: last.logs))
+              index: next - 1, type: item.transaction.type,
+              succeeded: committed.status.isSuccess, cumulativeGasUsed: gasUsed,
+              logs: committed.logs))
         }
       }
     }
@@ -664,6 +694,7 @@ public enum ParallelExecutor {
         return try executeRest(transactions, env: env)
       }
       let published = PublishedCommits(first: next, count: transactions.count)
+      keepsOutcomes = false  // the receipts are built from `published`
       let box = CommitterBox(self)
       self = Committer(state: InMemoryState(), count: 0)
       WorkerPool.shared.run(2) { worker in
@@ -676,14 +707,11 @@ public enum ParallelExecutor {
           published.finish()
         } else {
           var cache = BloomCache()
+          var part = ReceiptSlots.WorkerPart()
           published.consume { entry in
-            receipts.store(
-              BlockExecutor.makeReceipt(
-                entry.type, succeeded: entry.succeeded, logs: entry.logs,
-                cumulativeGasUsed: entry.cumulativeGasUsed, fork: env.fork, root: nil,
-                bloom: Bloom(logs: entry.logs, cache: &cache)),
-              at: entry.index)
+            receipts.build(entry, fork: env.fork, cache: &cache, part: &part)
           }
+          receipts.merge(part)
         }
       }
       self = box.committer
@@ -729,8 +757,9 @@ public enum ParallelExecutor {
       state.apply(outcome.changes)
       gasUsed += outcome.gasUsed
       blobGasUsed += outcome.blobGasUsed
+      calledPendingPrecompile = calledPendingPrecompile || outcome.calledPendingPrecompile
       next += 1
-      outcomes.append(outcome)
+      if keepsOutcomes { outcomes.append(outcome) }
     }
   }
 

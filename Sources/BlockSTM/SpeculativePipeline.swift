@@ -96,20 +96,18 @@ enum SpeculativePipeline {
       ParallelExecutor.Committer(state: state, count: count))
     state = InMemoryState()  // the committer's copy is the only owner left besides `preState`
 
-    @Sendable func buildReceipt(_ entry: ParallelExecutor.Committed, _ cache: inout BloomCache) {
-      receipts?.store(
-        BlockExecutor.makeReceipt(
-          entry.type, succeeded: entry.succeeded, logs: entry.logs,
-          cumulativeGasUsed: entry.cumulativeGasUsed, fork: env.fork, root: nil,
-          bloom: Bloom(logs: entry.logs, cache: &cache)),
-        at: entry.index)
-    }
-
     WorkerPool.shared.run(2) { worker in
       var cache = BloomCache()
+      var part = ReceiptSlots.WorkerPart()
+      func buildReceipt(_ entry: ParallelExecutor.Committed, _ cache: inout BloomCache) {
+        receipts?.build(entry, fork: env.fork, cache: &cache, part: &part)
+      }
+      defer { receipts?.merge(part) }
       if worker == 0 {
         var committer = box.committer
         box.committer = ParallelExecutor.Committer(state: InMemoryState(), count: 0)
+        // Every receipt is built from the published entries.
+        committer.keepsOutcomes = receipts == nil
         commit(
           transactions, env: env, committer: &committer, slots: slots, counters: counters,
           published: published, receipts: receipts != nil
@@ -140,6 +138,7 @@ enum SpeculativePipeline {
     statistics.speculationsAccepted = counters.accepted.load(ordering: .relaxed)
     if let error = committer.error { throw error }
     state = committer.state
+    statistics.totals = committer.totals
     return committer.outcomes
   }
 
@@ -201,13 +200,15 @@ enum SpeculativePipeline {
       }
       ParallelExecutor.debugDelay?()
       times.mark("wait")
+      let result: Result<TransactionOutcome, InvalidTransaction>
       do throws(BlockError) {
         if let speculation, case .success = speculation.outcome,
           stillHolds(speculation.reads, on: c.state)
         {
           times.mark("validate")
           accepted += 1
-          try c.commit(speculation.outcome, of: item, index: index, env: env)
+          result = speculation.outcome
+          try c.commit(result, of: item, index: index, env: env)
           times.mark("apply")
         } else {
           if speculation != nil { rejected += 1 }
@@ -217,6 +218,7 @@ enum SpeculativePipeline {
               item.transaction, sender: item.sender, view: &c.state, block: env,
               blockGasUsed: c.gasUsed, blockBlobGasUsed: c.blobGasUsed, workspace: workspace)
           }
+          result = outcome
           try c.commit(outcome, of: item, index: index, env: env)
           times.mark("execute")
         }
@@ -224,11 +226,11 @@ enum SpeculativePipeline {
         c.error = error
         return
       }
-      if receipts, let last = c.outcomes.last {
+      if receipts, case .success(let committed) = result {
         published.publish(
           ParallelExecutor.Committed(
-            index: index, type: item.transaction.type, succeeded: last.status.isSuccess,
-            cumulativeGasUsed: c.gasUsed, logs: last.logs))
+            index: index, type: item.transaction.type, succeeded: committed.status.isSuccess,
+            cumulativeGasUsed: c.gasUsed, logs: committed.logs))
       }
       times.mark("publish")
       if !met && index + 1 == nextStalenessCheck {

@@ -110,15 +110,21 @@ public enum BlockExecutor {
 
   /// Roots and bloom over the receipts. `receiptLeaves`, when given, are the
   /// receipt trie's leaves built beforehand (`receiptTrie.leaf(i, value:
-  /// receipts[i].encoded)`, e.g. by the threads that executed them).
+  /// receipts[i].encoded)`, e.g. by the threads that executed them), and
+  /// `logsBloom` the union of the receipts' blooms.
   public static func finish(
     receipts: [Receipt], gasUsed: UInt64, blobGasUsed: UInt64, withdrawals: [Withdrawal]?,
     requestsHash: Bytes32?, calledPendingPrecompile: Bool,
-    receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil, threads: Int = 1
+    receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil,
+    logsBloom: Bloom? = nil, threads: Int = 1
   ) -> BlockResult {
     var bloom = Bloom()
-    receipts.withUnsafeBufferPointer { receipts in
-      for i in receipts.indices { bloom.formUnion(receipts[i].bloom) }
+    if let logsBloom {
+      bloom = logsBloom
+    } else {
+      receipts.withUnsafeBufferPointer { receipts in
+        for i in receipts.indices { bloom.formUnion(receipts[i].bloom) }
+      }
     }
     let trie = receiptTrie ?? OrderedTrie(count: receipts.count)
     let leaves =
