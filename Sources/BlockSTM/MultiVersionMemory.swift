@@ -243,7 +243,7 @@ public final class MultiVersionMemory: @unchecked Sendable {
   private let sideWrites: SpinLockedArray<SideWrites>
   /// Every code recorded, kept alive while the memory is (writes refer to
   /// code without counting; see `CodeReference`).
-  private let codes = Mutex<[Bytecode]>([])
+  private let codes = Locked<[Bytecode]>([])
 
   public convenience init(transactionCount: Int) {
     self.init(transactionCount: transactionCount, coinbase: nil)

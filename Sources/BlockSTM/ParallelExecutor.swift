@@ -65,11 +65,13 @@ public struct ParallelStatistics: Sendable {
   public init() {}
 }
 
-/// Block-STM execution of a block: transactions run optimistically on
-/// Dispatch worker threads against multi-version memory, are validated, and
-/// are re-executed on conflicts. The committed result equals sequential
-/// execution: every transaction's final incarnation read exactly the values
-/// sequential execution would give it, and the diffs are applied in block order.
+/// Parallel execution of a block. With `ParallelStrategy.automatic`, two
+/// workers run the speculative pipeline (`SpeculativePipeline`) and more run
+/// Block-STM: transactions run optimistically on worker threads against
+/// multi-version memory, are validated, and are re-executed on conflicts.
+/// The committed result equals sequential execution: every transaction's
+/// final incarnation read exactly the values sequential execution would
+/// give it, and the diffs are applied in block order.
 ///
 /// Transactions are committed in block order while the others still run
 /// (a rolling commit): the lowest uncommitted transaction is final once it is
@@ -464,10 +466,15 @@ public enum ParallelExecutor {
           if let receipts, !local.committed.isEmpty {
             // Outside the committer's lock: encoding and hashing receipts
             // overlaps with the other workers' execution.
+            // Two fields of `local` are passed inout: through copies (one
+            // access each to the captured variable).
+            var cache = local.bloomCache
+            var part = local.receiptPart
             for entry in local.committed {
-              receipts.build(
-                entry, fork: env.fork, cache: &local.bloomCache, part: &local.receiptPart)
+              receipts.build(entry, fork: env.fork, cache: &cache, part: &part)
             }
+            local.bloomCache = cache
+            local.receiptPart = part
             local.committed.removeAll(keepingCapacity: true)
             if timed { account(\.receiptNanoseconds) }
           }

@@ -17,15 +17,15 @@ import Transactions
 /// index goes to exactly one worker), and is otherwise read or written only
 /// by `complete`, which the caller runs after every worker has returned
 /// (the join orders the writes before it). Distinct slots are distinct
-/// memory, so writers never share a location. `bloom` is merged under its
-/// mutex.
+/// memory, so writers never share a location. `merged` is updated under its
+/// lock.
 final class ReceiptSlots: @unchecked Sendable {
   let trie: OrderedTrie
   private let receipts: UnsafeMutableBufferPointer<Receipt>
   private let leaves: UnsafeMutableBufferPointer<TrieReference>
   private let built: UnsafeMutableBufferPointer<Bool>
   /// The merged blooms of the workers, and how many receipts they built.
-  private let merged = Mutex((bloom: Bloom(), built: 0))
+  private let merged = Locked((bloom: Bloom(), built: 0))
 
   /// Slots over `receipts` and `leaves` (initialized, same count), which
   /// must outlive this object's use.

@@ -20,7 +20,9 @@ import WorldState
 /// still hold, the execution would be the same on that state, and it
 /// applies the speculative diff, else it executes the transaction itself.
 /// The speculator, done, builds receipts and their trie leaves as
-/// transactions commit; both finish them.
+/// transactions commit; both finish them. When a sample of the speculator's
+/// results already reads stale values (a block full of conflicts), the
+/// committer tells it to stop claiming and build receipts instead.
 ///
 /// The result equals sequential execution by construction: every committed
 /// transaction either ran on the exact prefix state or read exactly what it
@@ -39,6 +41,9 @@ import WorldState
 /// - The speculator stores its result in the slot it claimed and never
 ///   waits for the committer; the committer, reaching a slot the speculator
 ///   is running, waits for the result, which therefore comes.
+/// - `Counters.speculationOff` is set once, by the committer; the
+///   speculator reads it before each claim (a late read costs one more
+///   speculation, never a wrong result).
 /// - The pre-state is never written while the threads run: the committer
 ///   writes its own copy (copy on write).
 /// - The committer's state is touched only by the committer thread;

@@ -177,7 +177,9 @@ struct BenchCommand: ParsableCommand {
     let mgas = Double(row.gas) / 1e3 / max(row.parallelMs, 1e-9)
     let txps = Double(row.txs) * 1e3 / max(row.parallelMs, 1e-9)
     let s = row.statistics
-    let mode = s.sequentialReason == nil ? "" : " (sequential: \(s.sequentialReason!))"
+    let mode =
+      s.sequentialReason.map { " (sequential: \($0))" }
+      ?? (s.pipelined ? " (pipeline: \(s.speculationsAccepted) speculations applied)" : "")
     if json {
       var idealFields: [String] = []
       for t in Self.idealThreads { idealFields.append("\"\(t)\":\(fmt(row.ideal[t] ?? 0, 3))") }
@@ -192,11 +194,12 @@ struct BenchCommand: ParsableCommand {
         "validations": .int(s.validations),
         "matchesSequential": .bool(row.matches),
         "sequentialFallback": s.sequentialReason.map { .string($0) } ?? .null,
+        "strategy": .string(s.pipelined ? "pipeline" : "block-stm"),
       ]).dropLast() + ",\"idealSpeedup\":{" + idealFields.joined(separator: ",") + "}}"
     }
     if markdown {
       return
-        "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(mode.isEmpty ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(publishedText(row, published)) | \(row.matches ? "yes" : "NO") |"
+        "| \(row.name) | \(row.gas) | \(row.txs) | \(row.workers) | \(fmt(row.sequentialMs)) | \(fmt(row.parallelMs)) | \(fmt(row.speedup))\(s.sequentialReason == nil ? "" : "*") | \(fmt(mgas, 0)) | \(s.reexecutions) | \(s.aborts) | \(idealText) | \(publishedText(row, published)) | \(row.matches ? "yes" : "NO") |"
     }
     return pad(row.name, 24) + lpad("\(row.gas)", 11) + lpad("\(row.txs)", 6)
       + lpad("\(row.workers)", 4)
