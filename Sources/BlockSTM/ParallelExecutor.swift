@@ -91,7 +91,7 @@ public enum ParallelExecutor {
   public static let minimumTransactions = 4
   /// Sequential execution builds receipts on a second thread only for at
   /// least this many transactions (fewer do not repay the hand-off).
-  static let pipelineMinimum = 8
+  static let pipelineMinimum = 64
   /// Conflict detection looks at no fewer committed transactions than this,
   /// and switches only with at least this many left.
   static let fallbackWarmUp = 16
