@@ -527,9 +527,6 @@ public enum ParallelExecutor {
     let s2 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
       EVMTrace.write(
-        "sizes IncarnationResult \(MemoryLayout<IncarnationResult>.size) outcome \(MemoryLayout<TransactionOutcome>.size) result \(MemoryLayout<Result<TransactionOutcome, InvalidTransaction>>.size) changes \(MemoryLayout<StateChanges>.size) write \(MemoryLayout<Write>.size) entry \(MemoryLayout<MultiVersionMemory.Entry>.size) versions \(MemoryLayout<MultiVersionMemory.Versions>.size) read \(MemoryLayout<Read>.size) resolution \(MemoryLayout<Resolution>.size) invalid \(MemoryLayout<InvalidTransaction>.size) commitstep \(MemoryLayout<CommitStep>.size)\n"
-      )
-      EVMTrace.write(
         "stm setup \((s1-s0)/1000) run \((s2-s1)/1000) us, idle rounds \(counters.idleRounds.load(ordering: .relaxed)) sleeps \(counters.idleSleeps.load(ordering: .relaxed))\n"
       )
     }

@@ -87,7 +87,8 @@ enum SpeculativePipeline {
   }
 
   /// Executes `transactions` on `state` with a committer and a speculator
-  /// thread; builds every receipt into `receipts`.
+  /// thread; builds every receipt into `receipts`. `state` is left as it was
+  /// when the block is rejected.
   static func execute(
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
     state: inout InMemoryState, receipts: ReceiptSlots?, statistics: inout ParallelStatistics
@@ -99,7 +100,6 @@ enum SpeculativePipeline {
     let published = PublishedCommits(first: 0, count: count)
     let box = ParallelExecutor.CommitterBox(
       ParallelExecutor.Committer(state: state, count: count))
-    state = InMemoryState()  // the committer's copy is the only owner left besides `preState`
 
     WorkerPool.shared.run(2) { worker in
       var cache = BloomCache()
