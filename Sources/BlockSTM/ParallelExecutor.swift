@@ -277,15 +277,10 @@ public enum ParallelExecutor {
         var view = local.view.take()!
         view.reset(index: index)
         defer { local.view = view }
-        let item = transactions[index]
-        let lazySender = isPlainTransfer(item, view: &view, fork: env.fork)
+        let (lazySender, outcome) = executeOptimistically(
+          transactions[index], view: &view, env: env, workspace: local.workspace)
         if STMTrace.enabled {
-          EVMTrace.write("execute \(index).\(incarnation) lazy=\(lazySender)\n")
-        }
-        let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
-          try TransactionProcessor.execute(
-            item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender,
-            workspace: local.workspace)
+          EVMTrace.write("executed \(index).\(incarnation) lazy=\(lazySender)\n")
         }
         delay?()
         if view.unsupported {
@@ -618,6 +613,28 @@ public enum ParallelExecutor {
     var succeeded: Bool
     var cumulativeGasUsed: UInt64
     var logs: [Log]
+
+    init(index: Int, type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log])
+    {
+      self.index = index
+      self.type = type
+      self.succeeded = succeeded
+      self.cumulativeGasUsed = cumulativeGasUsed
+      self.logs = logs
+    }
+
+    /// The entry of transaction `index` committed with `result` (`nil` for
+    /// a failure, which never commits).
+    init?(
+      _ index: Int, _ item: BlockTransaction,
+      _ result: Result<TransactionOutcome, InvalidTransaction>,
+      cumulativeGasUsed: UInt64
+    ) {
+      guard case .success(let outcome) = result else { return nil }
+      self.init(
+        index: index, type: item.transaction.type, succeeded: outcome.status.isSuccess,
+        cumulativeGasUsed: cumulativeGasUsed, logs: outcome.logs)
+    }
   }
 
   /// What the committer does with the lowest uncommitted transaction.
@@ -669,18 +686,10 @@ public enum ParallelExecutor {
       let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
       while next < transactions.count {
         let item = transactions[next]
-        let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
-          try TransactionProcessor.execute(
-            item.transaction, sender: item.sender, view: &state, block: env,
-            blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed, workspace: workspace)
-        }
-        try commit(outcome, of: item, index: next, env: env)
-        if let published, case .success(let committed) = outcome {
-          published.publish(
-            Committed(
-              index: next - 1, type: item.transaction.type,
-              succeeded: committed.status.isSuccess, cumulativeGasUsed: gasUsed,
-              logs: committed.logs))
+        let outcome = try executeNext(item, env: env, workspace: workspace)
+        if let published, let entry = Committed(next - 1, item, outcome, cumulativeGasUsed: gasUsed)
+        {
+          published.publish(entry)
         }
       }
     }
@@ -720,6 +729,21 @@ public enum ParallelExecutor {
       }
       self = box.committer
       if let error { throw error }
+    }
+
+    /// Executes the next transaction on the committed state (exact: every
+    /// transaction below is committed) and commits it; returns its outcome.
+    mutating func executeNext(
+      _ item: BlockTransaction, env: BlockEnvironment,
+      workspace: TransactionWorkspace<InMemoryState>
+    ) throws(BlockError) -> Result<TransactionOutcome, InvalidTransaction> {
+      let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
+        try TransactionProcessor.execute(
+          item.transaction, sender: item.sender, view: &state, block: env,
+          blockGasUsed: gasUsed, blockBlobGasUsed: blobGasUsed, workspace: workspace)
+      }
+      try commit(outcome, of: item, index: next, env: env)
+      return outcome
     }
 
     /// The block-order checks (a lazy sender's nonce and balance, block gas
@@ -765,6 +789,23 @@ public enum ParallelExecutor {
       next += 1
       if keepsOutcomes { outcomes.append(outcome) }
     }
+  }
+
+  /// Runs `item` on `view` as a worker does before it is known to be
+  /// final: a plain transfer's sender is handled lazily (its checks are left
+  /// to the committer), and the block gas is not checked (the committer
+  /// checks it). Returns whether the sender was lazy, and the outcome.
+  static func executeOptimistically<View: StateView>(
+    _ item: BlockTransaction, view: inout View, env: BlockEnvironment,
+    workspace: TransactionWorkspace<View>
+  ) -> (lazySender: Bool, outcome: Result<TransactionOutcome, InvalidTransaction>) {
+    let lazySender = isPlainTransfer(item, view: &view, fork: env.fork)
+    let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
+      try TransactionProcessor.execute(
+        item.transaction, sender: item.sender, view: &view, block: env, lazySender: lazySender,
+        workspace: workspace)
+    }
+    return (lazySender, outcome)
   }
 
   /// A plain value transfer to an account without code (and not a

@@ -218,24 +218,17 @@ enum SpeculativePipeline {
         } else {
           if speculation != nil { rejected += 1 }
           executions += 1
-          let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
-            try TransactionProcessor.execute(
-              item.transaction, sender: item.sender, view: &c.state, block: env,
-              blockGasUsed: c.gasUsed, blockBlobGasUsed: c.blobGasUsed, workspace: workspace)
-          }
-          result = outcome
-          try c.commit(outcome, of: item, index: index, env: env)
+          result = try c.executeNext(item, env: env, workspace: workspace)
           times.mark("execute")
         }
       } catch {
         c.error = error
         return
       }
-      if receipts, case .success(let committed) = result {
-        published.publish(
-          ParallelExecutor.Committed(
-            index: index, type: item.transaction.type, succeeded: committed.status.isSuccess,
-            cumulativeGasUsed: c.gasUsed, logs: committed.logs))
+      if receipts,
+        let entry = ParallelExecutor.Committed(index, item, result, cumulativeGasUsed: c.gasUsed)
+      {
+        published.publish(entry)
       }
       times.mark("publish")
       if !met && index + 1 == nextStalenessCheck {
@@ -295,14 +288,9 @@ enum SpeculativePipeline {
       }
       guard claimed else { return }
       ParallelExecutor.debugDelay?()
-      let item = transactions[index]
       view.reads.removeAll(keepingCapacity: true)
-      let lazySender = ParallelExecutor.isPlainTransfer(item, view: &view, fork: env.fork)
-      let outcome = Result { () throws(InvalidTransaction) -> TransactionOutcome in
-        try TransactionProcessor.execute(
-          item.transaction, sender: item.sender, view: &view, block: env,
-          lazySender: lazySender, workspace: workspace)
-      }
+      let (_, outcome) = ParallelExecutor.executeOptimistically(
+        transactions[index], view: &view, env: env, workspace: workspace)
       speculated += 1
       times.mark("execute")
       let speculation = Speculation(reads: view.reads, outcome: outcome)
