@@ -139,18 +139,19 @@ public enum ParallelExecutor {
     var leaves = [TrieReference](repeating: .hash(.zero), count: count)
     let run = receipts.withUnsafeMutableBufferPointer { receiptBuffer in
       leaves.withUnsafeMutableBufferPointer { leafBuffer in
-        Result { () throws(BlockError) -> ([TransactionOutcome], ParallelStatistics, Bloom) in
+        Result {
+          () throws(BlockError) -> ([TransactionOutcome], ParallelStatistics, Bloom, Bytes32) in
           let slots = ReceiptSlots(trie: trie, receipts: receiptBuffer, leaves: leafBuffer)
           let (outcomes, statistics) = try executeTransactions(
             block.transactions, environment: env, state: &working, workers: workers,
             forceParallel: STMTrace.forceParallel, fallbackOnConflicts: fallbackOnConflicts,
             strategy: strategy, receipts: slots)
           let bloom = slots.complete(block.transactions, outcomes: outcomes, fork: env.fork)
-          return (outcomes, statistics, bloom)
+          return (outcomes, statistics, bloom, slots.root.root())
         }
       }
     }
-    let (_, statistics, logsBloom) = try run.get()
+    let (_, statistics, logsBloom, receiptsRoot) = try run.get()
     let t2 = DispatchTime.now().uptimeNanoseconds
     let gasUsed = statistics.totals.gasUsed
     let blobGasUsed = statistics.totals.blobGasUsed
@@ -163,8 +164,7 @@ public enum ParallelExecutor {
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
       withdrawals: block.withdrawals,
       requestsHash: requestsHash, calledPendingPrecompile: pending,
-      receiptTrie: trie, receiptLeaves: leaves, logsBloom: logsBloom,
-      threads: statistics.sequentialReason == nil ? workers : 1)
+      receiptsRoot: receiptsRoot, logsBloom: logsBloom)
     let t3 = DispatchTime.now().uptimeNanoseconds
     if STMTrace.phases {
       EVMTrace.write(
@@ -235,7 +235,7 @@ public enum ParallelExecutor {
       statistics.pipelined = true
       let outcomes = try SpeculativePipeline.execute(
         transactions, environment: env, state: &state, receipts: receipts,
-        statistics: &statistics)
+        chained: senderChains.chained, statistics: &statistics)
       return (outcomes, statistics)
     }
     let memory = MultiVersionMemory(transactionCount: transactions.count, coinbase: env.coinbase)
@@ -530,13 +530,7 @@ public enum ParallelExecutor {
     statistics.aborts = counters.aborts.load(ordering: .relaxed)
     statistics.validations = counters.validations.load(ordering: .relaxed)
     statistics.dependencyWaits = counters.dependencyWaits.load(ordering: .relaxed)
-    if counters.unsupported.load(ordering: .sequentiallyConsistent) {
-      let executions = statistics.executions
-      var result = try sequential(
-        "storage written earlier in the block was asked for by a CREATE collision check")
-      result.1.executions = executions
-      return result
-    }
+    let unsupported = counters.unsupported.load(ordering: .sequentiallyConsistent)
     // Moved out of the lock (a copy would share the state's storage, and
     // the next write to it would copy the whole state).
     var committed = committer.withLock { c in
@@ -545,10 +539,15 @@ public enum ParallelExecutor {
       return out
     }
     if let error = committed.error { throw error }
-    if committed.fellBack {
-      // The committed prefix is final; the rest runs sequentially on it.
+    if committed.fellBack || unsupported {
+      // The committed prefix is final (its receipts are built); the rest
+      // runs sequentially on it.
+      let cause =
+        unsupported
+        ? "storage written earlier in the block was asked for by a CREATE collision check"
+        : "conflicts"
       statistics.sequentialReason =
-        "conflicts: sequential after \(committed.next) of \(transactions.count) transactions"
+        "\(cause): sequential after \(committed.next) of \(transactions.count) transactions"
       statistics.sequentialFrom = committed.next
       try committed.executeRestPipelined(
         transactions, env: env, receipts: receipts, threads: workers)
@@ -873,15 +872,22 @@ public enum ParallelExecutor {
     /// read the sender's account (all but plain transfers, whose sender is
     /// handled lazily, judged here on the pre-state).
     var repeated = 0
+    /// `chained[i]`: transaction `i` is one of those counted in `repeated`
+    /// (run on the pre-state, it would read its sender's old nonce).
+    var chained: [Bool]
 
     init(_ transactions: [BlockTransaction], preState: InMemoryState, fork: Fork) {
+      chained = [Bool](repeating: false, count: transactions.count)
       var lastBySender = FlatDictionary<Address, Int>(minimumCapacity: transactions.count)
       var preState = preState
       transactions.withUnsafeBufferPointer { transactions in
         for index in transactions.indices {
           let sender = transactions[index].sender
           if let earlier = lastBySender[sender] {
-            if !isPlainTransfer(transactions[index], view: &preState, fork: fork) { repeated += 1 }
+            if !isPlainTransfer(transactions[index], view: &preState, fork: fork) {
+              repeated += 1
+              chained[index] = true
+            }
             if earlier >= 0 { seeds.append((earlier, sender)) }
             seeds.append((index, sender))
             lastBySender[sender] = -1  // seeded from here on

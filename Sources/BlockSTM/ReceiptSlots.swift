@@ -15,12 +15,14 @@ import Transactions
 /// Invariants: slot `i` is written at most once by a worker, by the one
 /// that committed transaction `i` or took it from `PublishedCommits` (each
 /// index goes to exactly one worker), and is otherwise read or written only
-/// by `complete`, which the caller runs after every worker has returned
-/// (the join orders the writes before it). Distinct slots are distinct
+/// by `complete` and `root`, which the caller runs after every worker has
+/// returned (the join orders the writes before them). Distinct slots are distinct
 /// memory, so writers never share a location. `merged` is updated under its
 /// lock.
 final class ReceiptSlots: @unchecked Sendable {
   let trie: OrderedTrie
+  /// The receipt trie's root, its subtrees hashed as their leaves arrive.
+  let root: IncrementalOrderedRoot
   private let receipts: UnsafeMutableBufferPointer<Receipt>
   private let leaves: UnsafeMutableBufferPointer<TrieReference>
   private let built: UnsafeMutableBufferPointer<Bool>
@@ -37,6 +39,7 @@ final class ReceiptSlots: @unchecked Sendable {
     self.trie = trie
     self.receipts = receipts
     self.leaves = leaves
+    root = IncrementalOrderedRoot(trie: trie, leaves: leaves)
     built = .allocate(capacity: max(receipts.count, 1))
     built.initialize(repeating: false)
   }
@@ -82,9 +85,12 @@ final class ReceiptSlots: @unchecked Sendable {
   }
 
   private func store(_ receipt: Receipt, at index: Int) {
+    assert(!built[index], "receipt \(index) built twice")
+    let first = !built[index]
     leaves[index] = trie.leaf(index, value: receipt.encoded)
     receipts[index] = receipt
     built[index] = true
+    if first { root.leafStored(index) }
   }
 
   /// Builds the receipts no worker built (transactions that ran

@@ -37,7 +37,12 @@ import WorldState
 ///   the committer, the speculator (running it), or the speculator's result.
 ///   A claim moves a slot from unclaimed, so each transaction goes to one
 ///   thread. The committer claims upward from 0, the speculator downward
-///   from the last; each stops at the first slot the other has.
+///   from the last; the speculator stops at the first slot the committer
+///   has. It leaves unclaimed the transactions whose sender sent earlier in
+///   the block (`chained`: on the pre-state they would read the sender's
+///   old nonce and fail) and those calling a contract it found contended
+///   (`Contention`); past the meeting point the committer claims those
+///   itself.
 /// - The speculator stores its result in the slot it claimed and never
 ///   waits for the committer; the committer, reaching a slot the speculator
 ///   is running, waits for the result, which therefore comes.
@@ -73,6 +78,15 @@ enum SpeculativePipeline {
     case speculated(Speculation)
   }
 
+  /// What the committer found in a slot past the meeting point.
+  enum Taken {
+    case speculation(Speculation)
+    /// Left unclaimed by the speculator: the committer executes it.
+    case claimed
+    /// Still running on the speculator.
+    case notYet
+  }
+
   /// Each thread counts locally and stores its totals here when it ends.
   final class Counters: Sendable {
     let speculated = Atomic<Int>(0)
@@ -91,8 +105,10 @@ enum SpeculativePipeline {
   /// when the block is rejected.
   static func execute(
     _ transactions: [BlockTransaction], environment env: BlockEnvironment,
-    state: inout InMemoryState, receipts: ReceiptSlots?, statistics: inout ParallelStatistics
+    state: inout InMemoryState, receipts: ReceiptSlots?, chained: [Bool],
+    statistics: inout ParallelStatistics
   ) throws(BlockError) -> [TransactionOutcome] {
+    precondition(chained.count == transactions.count)
     let count = transactions.count
     let preState = state
     let slots = SpinLockedArray<Slot>(count: count) { _ in .unclaimed }
@@ -121,7 +137,8 @@ enum SpeculativePipeline {
         published.finish()
       } else {
         speculate(
-          transactions, env: env, preState: preState, slots: slots, counters: counters)
+          transactions, env: env, preState: preState, slots: slots, chained: chained,
+          counters: counters)
       }
       // Both threads finish the receipts.
       published.consume { entry in buildReceipt(entry, &cache) }
@@ -182,19 +199,27 @@ enum SpeculativePipeline {
       }
       if met {
         // The speculator's: wait for its result (it is running it),
-        // building receipts meanwhile.
+        // building receipts meanwhile; or one it left (chained or hot).
         var spins = 0
         while true {
-          let taken: Speculation? = slots.withLock(index) { slot in
-            guard case .speculated(let result) = slot else { return nil }
-            slot = .committer
-            return result
+          let taken: Taken = slots.withLock(index) { slot in
+            // Moved out, not copied (the slot is the committer's from now).
+            var old = Slot.committer
+            swap(&slot, &old)
+            switch old {
+            case .speculated(let result): return .speculation(result)
+            case .unclaimed: return .claimed
+            case .speculating, .committer:
+              slot = old
+              return .notYet
+            }
           }
-          if let taken {
-            speculation = taken
+          if case .speculation(let result) = taken {
+            speculation = result
             times.mark("wait")
             break
           }
+          if case .claimed = taken { break }
           if receipts && published.drain(limit: 1, buildReceipt) > 0 {
             times.mark("receipts")
             continue
@@ -204,7 +229,7 @@ enum SpeculativePipeline {
         }
       }
       ParallelExecutor.debugDelay?()
-      times.mark("wait")
+      times.mark(met ? "wait" : "claim")
       let result: Result<TransactionOutcome, InvalidTransaction>
       do throws(BlockError) {
         if let speculation, case .success = speculation.outcome,
@@ -265,10 +290,12 @@ enum SpeculativePipeline {
   }
 
   /// The speculator: claims transactions from the last one down and runs
-  /// them on the pre-state, until it reaches one the committer has.
+  /// them on the pre-state, until it reaches one the committer has. It
+  /// skips the `chained` ones and those calling a hot contract (leaves them
+  /// to the committer).
   static func speculate(
     _ transactions: [BlockTransaction], env: BlockEnvironment, preState: InMemoryState,
-    slots: SpinLockedArray<Slot>, counters: Counters
+    slots: SpinLockedArray<Slot>, chained: [Bool], counters: Counters
   ) {
     let workspace = TransactionWorkspace(
       placeholder: SpeculativeView(preState: InMemoryState()), block: env)
@@ -279,8 +306,14 @@ enum SpeculativePipeline {
       times.report("speculator")
       counters.speculated.store(speculated, ordering: .relaxed)
     }
+    var contention = Contention()
     var index = transactions.count - 1
     while index >= 0 && !counters.speculationOff.load(ordering: .relaxed) {
+      let target = transactions[index].transaction.to
+      if chained[index] || contention.isHot(target) {
+        index -= 1
+        continue
+      }
       let claimed = slots.withLock(index) { slot in
         guard case .unclaimed = slot else { return false }
         slot = .speculating
@@ -292,6 +325,7 @@ enum SpeculativePipeline {
       let (_, outcome) = ParallelExecutor.executeOptimistically(
         transactions[index], view: &view, env: env, workspace: workspace)
       speculated += 1
+      contention.record(target: target, outcome: outcome)
       times.mark("execute")
       let speculation = Speculation(reads: view.reads, outcome: outcome)
       ParallelExecutor.debugDelay?()
@@ -299,6 +333,52 @@ enum SpeculativePipeline {
       counters.lowestSpeculated.store(index, ordering: .relaxed)
       times.mark("hand over")
       index -= 1
+    }
+  }
+
+  /// What the speculator learns of contended contracts as it goes down the
+  /// block: the storage slots its results wrote, and for each called
+  /// address how many of the transactions calling it wrote a slot that a
+  /// later one wrote too (a contended slot is read, modified and written:
+  /// the later result is then most likely stale). When that is at least
+  /// two and a third of those speculated, the address is hot: the earlier
+  /// transactions calling it most likely read slots written before them
+  /// too, and the speculator leaves them to the committer (which runs them
+  /// in order), taking more of the rest instead. Marking an address hot
+  /// wrongly costs little (its transactions still run, on the committer,
+  /// while the speculator takes others); a router that reaches many pools,
+  /// a few of them shared, stays below the third. Only writes are tracked:
+  /// far fewer than reads.
+  struct Contention {
+    var slotsWritten = FlatDictionary<SlotKey, Bool>()
+    /// Per called address: (speculated, conflicting) transactions.
+    var targets = FlatDictionary<Address, (speculated: Int, conflicting: Int)>()
+
+    func isHot(_ target: Address?) -> Bool {
+      guard let target, let counts = targets[target] else { return false }
+      return counts.conflicting >= 2 && counts.conflicting * 3 >= counts.speculated
+    }
+
+    mutating func record(
+      target: Address?, outcome: Result<TransactionOutcome, InvalidTransaction>
+    ) {
+      guard case .success(let value) = outcome else { return }
+      var conflicting = false
+      for (address, change) in value.changes.accounts {
+        for (key, _) in change.storage {
+          let slot = SlotKey(address, key)
+          if slotsWritten[slot] != nil {
+            conflicting = true
+          } else {
+            slotsWritten[slot] = true
+          }
+        }
+      }
+      guard let target else { return }
+      targets.modify(target, insertingIfAbsent: { (0, 0) }) {
+        $0.speculated += 1
+        if conflicting { $0.conflicting += 1 }
+      }
     }
   }
 

@@ -133,6 +133,8 @@ struct TrieBuilder<Keys: TrieKeys> {
   let count: Int
   let values: [[UInt8]]
   let leafReferences: [TrieReference]?
+  /// The position of `leafReferences[0]` (a subtree's leaves only).
+  var leafOffset = 0
   /// References of whole subtrees computed beforehand (by other threads),
   /// for the node of keys `lo..<hi` at `depth`.
   var subtreeReferences: [TrieSubtree: TrieReference] = [:]
@@ -191,7 +193,7 @@ struct TrieBuilder<Keys: TrieKeys> {
   mutating func appendReference(_ lo: Int, _ hi: Int, _ depth: Int) {
     var known: TrieReference? = nil
     if hi - lo == 1, let leafReferences {
-      known = leafReferences[lo]
+      known = leafReferences[lo - leafOffset]
     } else if !subtreeReferences.isEmpty {
       known = subtreeReferences[TrieSubtree(lo: lo, hi: hi, depth: depth)]
     }

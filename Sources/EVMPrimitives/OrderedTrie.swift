@@ -1,4 +1,4 @@
-import Dispatch
+import Synchronization
 
 /// The trie of a block's list (`RLP(index) → value`: its transactions,
 /// receipts or withdrawals), split so that the expensive part — encoding and
@@ -80,35 +80,6 @@ public struct OrderedTrie: Sendable {
     return .hash(hasher.finalize())
   }
 
-  /// The root over every entry's leaf reference (`leaves[i]` for entry `i`),
-  /// the nodes below the top few levels built on `threads` threads.
-  public func root(_ leaves: [TrieReference], threads: Int) -> Bytes32 {
-    guard threads > 1 && count >= 256 else { return root(leaves) }
-    let ordered = keys.order.map { leaves[$0] }
-    let builder = TrieBuilder(keys: keys, count: count, leafReferences: ordered, capacity: 4096)
-    var found: [TrieSubtree] = []
-    builder.subtrees(0, count, 0, limit: max(16, count / (8 * threads)), into: &found)
-    let subtrees = found
-    let references = UnsafeMutableBufferPointer<TrieReference?>.allocate(capacity: subtrees.count)
-    references.initialize(repeating: nil)
-    defer { references.deinitialize().deallocate() }
-    let slots = UnsafeSendable(references)
-    WorkerPool.shared.run(threads) { thread in
-      // Each thread builds every `threads`-th subtree into its own slots.
-      var local = builder
-      for i in stride(from: thread, to: subtrees.count, by: threads) {
-        slots.value[i] = local.reference(subtrees[i])
-      }
-    }
-    var top = builder
-    for (subtree, reference) in zip(subtrees, references) {
-      top.subtreeReferences[subtree] = reference!
-    }
-    top.out.removeAll()
-    top.appendNode(0, count, 0)
-    return top.out.storage.withUnsafeBytes { Keccak256.hash($0) }
-  }
-
   /// The root over every entry's leaf reference (`leaves[i]` for entry `i`).
   public func root(_ leaves: [TrieReference]) -> Bytes32 {
     precondition(leaves.count == count, "one leaf per entry")
@@ -176,10 +147,89 @@ public enum TrieReference: Sendable, Equatable {
   case embedded([UInt8])
 }
 
-/// A value handed to concurrent closures whose accesses the caller keeps
-/// apart (here: each thread writes distinct slots of a buffer, read after
-/// the threads are joined).
-struct UnsafeSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
+/// An ordered trie's root hashed while its leaves are still being built: the
+/// nodes below the top few levels are split into subtrees of a few leaves
+/// each, and the thread that stores a subtree's last leaf hashes the
+/// subtree, so that at the end only the top nodes are left.
+///
+/// Invariants: leaf `i` is written once, into `leaves[i]`, by the thread
+/// that then calls `leafStored(i)` (any thread; each index once). Subtree
+/// `s` counts its leaves not yet stored; the decrement that reaches zero
+/// (acquiring and releasing, so it sees every leaf the other decrements
+/// published) belongs to the one thread that then hashes the subtree and
+/// writes `references[s]`. `root()` runs after every writer has finished
+/// (ordered by the caller's join), and hashes what is left.
+public final class IncrementalOrderedRoot: @unchecked Sendable {
+  let trie: OrderedTrie
+  let leaves: UnsafeMutableBufferPointer<TrieReference>
+  let subtrees: [TrieSubtree]
+  /// Per entry index: its subtree, or -1 (a leaf the top nodes reference).
+  let subtreeOf: [Int32]
+  let remaining: UnsafeMutablePointer<Atomic<Int>>
+  let references: UnsafeMutableBufferPointer<TrieReference?>
+
+  /// Subtrees hold at most this many leaves.
+  static let subtreeLeaves = 32
+
+  /// A root over `leaves` (one per entry of `trie`, indexed by entry),
+  /// which must outlive this object's use.
+  public init(trie: OrderedTrie, leaves: UnsafeMutableBufferPointer<TrieReference>) {
+    precondition(leaves.count == trie.count, "one leaf per entry")
+    self.trie = trie
+    self.leaves = leaves
+    var found: [TrieSubtree] = []
+    if trie.count > 2 * Self.subtreeLeaves {
+      let builder = TrieBuilder(keys: trie.keys, count: trie.count)
+      builder.subtrees(0, trie.count, 0, limit: Self.subtreeLeaves, into: &found)
+    }
+    subtrees = found
+    var subtreeOf = [Int32](repeating: -1, count: trie.count)
+    for (s, subtree) in found.enumerated() {
+      for position in subtree.lo..<subtree.hi { subtreeOf[trie.keys.order[position]] = Int32(s) }
+    }
+    self.subtreeOf = subtreeOf
+    remaining = .allocate(capacity: max(found.count, 1))
+    for (s, subtree) in found.enumerated() {
+      (remaining + s).initialize(to: Atomic(subtree.hi - subtree.lo))
+    }
+    references = .allocate(capacity: max(found.count, 1))
+    references.initialize(repeating: nil)
+  }
+
+  deinit {
+    remaining.deinitialize(count: subtrees.count)
+    remaining.deallocate()
+    references.deinitialize()
+    references.deallocate()
+  }
+
+  /// Leaf `index` has been written: hashes its subtree when it was the
+  /// subtree's last.
+  public func leafStored(_ index: Int) {
+    let s = Int(subtreeOf[index])
+    guard s >= 0 else { return }
+    let left = remaining[s].subtract(1, ordering: .acquiringAndReleasing).newValue
+    guard left == 0 else { return }
+    references[s] = reference(subtrees[s])
+  }
+
+  private func reference(_ subtree: TrieSubtree) -> TrieReference {
+    let local = (subtree.lo..<subtree.hi).map { leaves[trie.keys.order[$0]] }
+    var builder = TrieBuilder(keys: trie.keys, count: trie.count, leafReferences: local)
+    builder.leafOffset = subtree.lo
+    return builder.reference(subtree)
+  }
+
+  /// The root (call once every leaf is stored).
+  public func root() -> Bytes32 {
+    guard !subtrees.isEmpty else { return trie.root(Array(leaves)) }
+    var top = TrieBuilder(
+      keys: trie.keys, count: trie.count, leafReferences: trie.keys.order.map { leaves[$0] },
+      capacity: 4096)
+    for (s, subtree) in subtrees.enumerated() {
+      top.subtreeReferences[subtree] = references[s] ?? reference(subtree)
+    }
+    top.appendNode(0, trie.count, 0)
+    return top.out.storage.withUnsafeBytes { Keccak256.hash($0) }
+  }
 }

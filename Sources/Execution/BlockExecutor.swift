@@ -108,15 +108,14 @@ public enum BlockExecutor {
       logs: logs, bloom: bloom)
   }
 
-  /// Roots and bloom over the receipts. `receiptLeaves`, when given, are the
-  /// receipt trie's leaves built beforehand (`receiptTrie.leaf(i, value:
-  /// receipts[i].encoded)`, e.g. by the threads that executed them), and
-  /// `logsBloom` the union of the receipts' blooms.
+  /// Roots and bloom over the receipts. `receiptsRoot`, when given, is the
+  /// receipt trie's root computed beforehand (by the threads that built the
+  /// receipts, `IncrementalOrderedRoot`), and `logsBloom` the union of the
+  /// receipts' blooms.
   public static func finish(
     receipts: [Receipt], gasUsed: UInt64, blobGasUsed: UInt64, withdrawals: [Withdrawal]?,
     requestsHash: Bytes32?, calledPendingPrecompile: Bool,
-    receiptTrie: OrderedTrie? = nil, receiptLeaves: [TrieReference]? = nil,
-    logsBloom: Bloom? = nil, threads: Int = 1
+    receiptsRoot: Bytes32? = nil, logsBloom: Bloom? = nil
   ) -> BlockResult {
     var bloom = Bloom()
     if let logsBloom {
@@ -126,10 +125,7 @@ public enum BlockExecutor {
         for i in receipts.indices { bloom.formUnion(receipts[i].bloom) }
       }
     }
-    let trie = receiptTrie ?? OrderedTrie(count: receipts.count)
-    let leaves =
-      receiptLeaves ?? receipts.indices.map { trie.leaf($0, value: receipts[$0].encoded) }
-    let root = trie.root(leaves, threads: threads)
+    let root = receiptsRoot ?? MerklePatriciaTrie.orderedRoot(receipts.map(\.encoded))
     return BlockResult(
       receipts: receipts, gasUsed: gasUsed, blobGasUsed: blobGasUsed, logsBloom: bloom,
       receiptsRoot: root,

@@ -12,12 +12,15 @@ import WorldState
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmark sequential against Block-STM execution, block by block.")
+    abstract: "Benchmark sequential against parallel execution, block by block.")
 
   @Argument(help: "Fixture files or directories (searched recursively for .json).")
   var paths: [String]
 
-  @Option(help: "Worker counts for Block-STM, comma-separated (1 is the sequential baseline).")
+  @Option(
+    help:
+      "Worker counts, comma-separated: 2 runs the speculative pipeline, 3 or more Block-STM (1 is the sequential baseline)."
+  )
   var workers: String = "2"
 
   @Option(help: "Timed runs per block and configuration; medians are reported.")

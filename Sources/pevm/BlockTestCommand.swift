@@ -48,7 +48,9 @@ struct BlockTestCommand: ParsableCommand {
   var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(
-    help: "Threads per block: 1 runs the sequential executor, more runs Block-STM on every block.")
+    help:
+      "Threads per block: 1 runs the sequential executor, 2 the speculative pipeline, more Block-STM, on every block."
+  )
   var blockWorkers: Int = 1
 
   @Flag(help: "Also print known failures and skipped tests.")

@@ -16,7 +16,10 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: "Timed runs per block; the median is reported.")
   var runs: Int = 1
 
-  @Option(help: "Worker threads: 1 runs the sequential executor, more runs Block-STM.")
+  @Option(
+    help:
+      "Worker threads: 1 runs the sequential executor, 2 the speculative pipeline, 3 or more Block-STM."
+  )
   var workers: Int = 1
 
   @Flag(help: "With --workers above 1, also run sequentially and require identical results.")

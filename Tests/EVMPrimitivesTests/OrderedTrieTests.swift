@@ -54,15 +54,30 @@ import Testing
     }
   }
 
-  /// The root built with subtrees on several threads equals the one-thread root.
-  @Test(arguments: [255, 256, 300, 1_000, 4_097, 20_000])
-  func rootOnThreads(count: Int) {
-    let values = (0..<count).map { Self.value($0, seed: 11) }
+  /// The root hashed while leaves arrive (`IncrementalOrderedRoot`), the
+  /// leaves stored in a shuffled order from several threads at once, equals
+  /// the general builder's root.
+  @Test(arguments: [0, 1, 2, 64, 65, 66, 127, 128, 129, 300, 1_428, 4_097, 20_000])
+  func incrementalRoot(count: Int) {
+    let values = (0..<count).map { Self.value($0, seed: 13) }
     let trie = OrderedTrie(count: count)
-    let leaves = values.indices.map { trie.leaf($0, value: values[$0]) }
-    let expected = Self.reference(values)
-    for threads in [1, 2, 3, 8] {
-      #expect(trie.root(leaves, threads: threads) == expected, "count \(count), \(threads) threads")
+    var leaves = [TrieReference](repeating: .hash(.zero), count: count)
+    var order = Array(0..<count)
+    var generator = SplitMix64(seed: UInt64(count))
+    order.shuffle(using: &generator)
+    let shuffled = order
+    let threads = 4
+    leaves.withUnsafeMutableBufferPointer { buffer in
+      let root = IncrementalOrderedRoot(trie: trie, leaves: buffer)
+      let shared = SharedBuffer(buffer)
+      WorkerPool.shared.run(threads) { thread in
+        for position in stride(from: thread, to: shuffled.count, by: threads) {
+          let index = shuffled[position]
+          shared.value[index] = trie.leaf(index, value: values[index])
+          root.leafStored(index)
+        }
+      }
+      #expect(root.root() == Self.reference(values), "count \(count)")
     }
   }
 
@@ -82,4 +97,11 @@ import Testing
     }
     #expect(MerklePatriciaTrie.orderedRoot([value]) == Keccak256.hash(leaf.bytes))
   }
+}
+
+/// The leaves buffer handed to the test's threads, which write distinct
+/// entries (read after the join).
+struct SharedBuffer: @unchecked Sendable {
+  let value: UnsafeMutableBufferPointer<TrieReference>
+  init(_ value: UnsafeMutableBufferPointer<TrieReference>) { self.value = value }
 }
