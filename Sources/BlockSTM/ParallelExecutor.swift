@@ -717,14 +717,17 @@ public enum ParallelExecutor {
             box.committer.error = error
           }
           published.finish()
-        } else {
-          var cache = BloomCache()
-          var part = ReceiptSlots.WorkerPart()
-          published.consume { entry in
-            receipts.build(entry, fork: env.fork, cache: &cache, part: &part)
-          }
-          receipts.merge(part)
         }
+        // Both threads finish the receipts (the executing one once done).
+        var cache = BloomCache()
+        var assistCache = BloomCache()
+        var part = ReceiptSlots.WorkerPart()
+        published.consume({ entry in
+          receipts.build(entry, fork: env.fork, cache: &cache, part: &part)
+        }) {
+          receipts.sharedBloom.assist(cache: &assistCache)
+        }
+        receipts.merge(part)
       }
       self = box.committer
       if let error { throw error }

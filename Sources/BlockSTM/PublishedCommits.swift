@@ -13,7 +13,8 @@ import Synchronization
 /// (releasing), and is read only after a consumer has seen that
 /// (acquiring) and has taken `i` by moving `consumed` past it (each entry
 /// goes to one consumer). `finished` is set (releasing) after the last
-/// publish. Entries from `first` up to `published` are initialized; they
+/// publish; `done` is raised (releasing) after each entry's consumer has
+/// finished with it. Entries from `first` up to `published` are initialized; they
 /// are freed with this object.
 final class PublishedCommits: @unchecked Sendable {
   private let first: Int
@@ -22,6 +23,8 @@ final class PublishedCommits: @unchecked Sendable {
   private let published: Atomic<Int>
   /// One past the highest index taken by a consumer.
   private let consumed: Atomic<Int>
+  /// How many taken entries their consumers have finished (from `first`).
+  private let done = Atomic<Int>(0)
   private let finished = Atomic<Bool>(false)
 
   init(first: Int, count: Int) {
@@ -60,29 +63,34 @@ final class PublishedCommits: @unchecked Sendable {
       guard next < published.load(ordering: .acquiring) else { break }
       if consumed.compareExchange(expected: next, desired: next + 1, ordering: .relaxed).exchanged {
         body(entries[next])
+        done.add(1, ordering: .releasing)
         taken += 1
       }
     }
     return taken
   }
 
-  /// Any thread: takes entries until the producer has finished and none
-  /// is left. Spins briefly while waiting, then yields the core.
-  func consume(_ body: (ParallelExecutor.Committed) -> Void) {
-    var idle = 0
+  /// Any thread: takes entries until the producer has finished and every
+  /// entry is done (another consumer may still be on the last ones, and
+  /// `idle` may help it). Spins briefly while waiting, calling `idle`, then
+  /// yields the core.
+  func consume(_ body: (ParallelExecutor.Committed) -> Void, idle: () -> Void = {}) {
+    var rounds = 0
     while true {
       let end = published.load(ordering: .acquiring)
       if consumed.load(ordering: .relaxed) < end {
         drain(body)
-        idle = 0
+        rounds = 0
         continue
       }
       if finished.load(ordering: .acquiring) {
-        if consumed.load(ordering: .relaxed) >= published.load(ordering: .acquiring) { return }
-        continue
+        let last = published.load(ordering: .acquiring)
+        if consumed.load(ordering: .relaxed) < last { continue }
+        if first + done.load(ordering: .acquiring) >= last { return }
       }
-      idle += 1
-      if idle > 64 { sched_yield() }
+      idle()
+      rounds += 1
+      if rounds > 64 { sched_yield() }
     }
   }
 }

@@ -4,6 +4,10 @@ import Execution
 import Synchronization
 import Transactions
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A block's receipts and receipt-trie leaves, built by the workers as
 /// transactions commit, so that encoding and hashing them overlaps with
 /// execution instead of following it. They are written in place into the
@@ -23,6 +27,8 @@ final class ReceiptSlots: @unchecked Sendable {
   let trie: OrderedTrie
   /// The receipt trie's root, its subtrees hashed as their leaves arrive.
   let root: IncrementalOrderedRoot
+  /// Splits the bloom of a receipt with very many logs with an idle thread.
+  let sharedBloom = SharedBloom()
   private let receipts: UnsafeMutableBufferPointer<Receipt>
   private let leaves: UnsafeMutableBufferPointer<TrieReference>
   private let built: UnsafeMutableBufferPointer<Bool>
@@ -66,7 +72,10 @@ final class ReceiptSlots: @unchecked Sendable {
     _ entry: ParallelExecutor.Committed, fork: Fork, cache: inout BloomCache,
     part: inout WorkerPart
   ) {
-    let receiptBloom = Bloom(logs: entry.logs, cache: &cache)
+    let receiptBloom =
+      entry.logs.count >= SharedBloom.minimumLogs
+      ? sharedBloom.bloom(of: entry.logs, cache: &cache)
+      : Bloom(logs: entry.logs, cache: &cache)
     part.bloom.formUnion(receiptBloom)
     part.built += 1
     store(
@@ -121,5 +130,59 @@ final class ReceiptSlots: @unchecked Sendable {
       }
     }
     return blockBloom
+  }
+}
+
+/// The bloom of one receipt with very many logs (thousands of events in one
+/// transaction: a few milliseconds of hashing, at the end of the block),
+/// computed in two halves: the building thread offers the second half, and
+/// a thread with nothing else to do (`assist`, from its idle loop) takes it.
+/// Untaken, the builder takes it back.
+///
+/// Invariants: `state` is 0 (free), -1 (held by one builder, nothing
+/// offered), 1 (offered), 2 (taken by a helper) or 3 (the helper's result
+/// is ready). Only the holder moves it from 0 to -1, writes `offered` (at
+/// -1, then publishes it by the releasing store of 1) and reads `result`
+/// after the acquiring load of 3; only the helper that moved it from 1 to 2
+/// (acquiring) reads `offered` and writes `result` (published by the
+/// releasing store of 3). The holder frees it (releasing store of 0).
+final class SharedBloom: @unchecked Sendable {
+  /// Receipts with fewer logs are not split (offering costs more).
+  static let minimumLogs = 1024
+  private let state = Atomic<Int>(0)
+  private var offered: ArraySlice<Log> = []
+  private var result = Bloom()
+
+  /// The bloom of `logs`, half of it computed by a helper if one comes.
+  func bloom(of logs: [Log], cache: inout BloomCache) -> Bloom {
+    guard state.compareExchange(expected: 0, desired: -1, ordering: .acquiring).exchanged else {
+      return Bloom(logs: logs, cache: &cache)  // another builder holds it
+    }
+    let half = logs.count / 2
+    offered = logs[half...]
+    state.store(1, ordering: .releasing)
+    var bloom = Bloom(logs: logs[..<half], cache: &cache)
+    if state.compareExchange(expected: 1, desired: -1, ordering: .acquiring).exchanged {
+      bloom.formUnion(Bloom(logs: offered, cache: &cache))
+    } else {
+      var spins = 0
+      while state.load(ordering: .acquiring) != 3 {
+        spins += 1
+        if spins > 64 { sched_yield() }
+      }
+      bloom.formUnion(result)
+    }
+    offered = []
+    state.store(0, ordering: .releasing)
+    return bloom
+  }
+
+  /// Computes the offered half, if there is one (called by idle threads).
+  func assist(cache: inout BloomCache) {
+    guard state.load(ordering: .relaxed) == 1,
+      state.compareExchange(expected: 1, desired: 2, ordering: .acquiring).exchanged
+    else { return }
+    result = Bloom(logs: offered, cache: &cache)
+    state.store(3, ordering: .releasing)
   }
 }

@@ -141,7 +141,10 @@ enum SpeculativePipeline {
           counters: counters)
       }
       // Both threads finish the receipts.
-      published.consume { entry in buildReceipt(entry, &cache) }
+      var assistCache = BloomCache()
+      published.consume({ entry in buildReceipt(entry, &cache) }) {
+        receipts?.sharedBloom.assist(cache: &assistCache)
+      }
     }
 
     if STMTrace.phases {

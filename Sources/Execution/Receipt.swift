@@ -77,6 +77,11 @@ public struct Bloom: Equatable, Sendable {
     for log in logs { add(log, cache: &cache) }
   }
 
+  /// The bloom of part of a receipt's logs, hashing through `cache`.
+  public init(logs: ArraySlice<Log>, cache: inout BloomCache) {
+    for log in logs { add(log, cache: &cache) }
+  }
+
   /// The bloom of `logs`.
   public init(logs: [Log]) {
     for log in logs { add(log) }

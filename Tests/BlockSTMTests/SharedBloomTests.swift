@@ -1,0 +1,51 @@
+import EVM
+import EVMPrimitives
+import Execution
+import Synchronization
+import Testing
+
+@testable import BlockSTM
+
+/// A receipt's bloom split with a helper thread equals the bloom computed
+/// in one go, whether a helper takes the offered half or not, and when
+/// several builders want it at once.
+@Suite struct SharedBloomTests {
+  static func logs(_ count: Int, seed: UInt64) -> [Log] {
+    (0..<count).map { i in
+      let n = UInt64(i) &+ seed
+      return Log(
+        address: Address(high: 0, middle: 0, low: UInt32(truncatingIfNeeded: n % 7)),
+        topics: [Bytes32(word: UInt256(n)), Bytes32(word: UInt256(n &* 31))], data: [])
+    }
+  }
+
+  @Test func withoutHelper() {
+    let logs = Self.logs(3000, seed: 1)
+    var cache = BloomCache()
+    #expect(SharedBloom().bloom(of: logs, cache: &cache) == Bloom(logs: logs))
+  }
+
+  @Test func withHelpers() {
+    let shared = SharedBloom()
+    let stop = Atomic<Bool>(false)
+    let builders = 3
+    let finished = Atomic<Int>(0)
+    // Two threads assist until the builders are done; three build blooms.
+    WorkerPool.shared.run(builders + 2) { thread in
+      if thread >= builders {
+        var cache = BloomCache()
+        while !stop.load(ordering: .acquiring) { shared.assist(cache: &cache) }
+        return
+      }
+      var cache = BloomCache()
+      for round in 0..<20 {
+        let logs = Self.logs(1024 + 97 * round, seed: UInt64(thread * 1000 + round))
+        let bloom = shared.bloom(of: logs, cache: &cache)
+        #expect(bloom == Bloom(logs: logs), "builder \(thread) round \(round)")
+      }
+      if finished.add(1, ordering: .acquiringAndReleasing).newValue == builders {
+        stop.store(true, ordering: .releasing)
+      }
+    }
+  }
+}
