@@ -63,10 +63,11 @@ final class PublishedCommits: @unchecked Sendable {
       guard next < published.load(ordering: .acquiring) else { break }
       if consumed.compareExchange(expected: next, desired: next + 1, ordering: .relaxed).exchanged {
         body(entries[next])
-        done.add(1, ordering: .releasing)
         taken += 1
       }
     }
+    // Once per call, not per entry: the counter's line is shared.
+    if taken > 0 { done.add(taken, ordering: .releasing) }
     return taken
   }
 

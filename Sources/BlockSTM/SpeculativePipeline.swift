@@ -341,8 +341,8 @@ enum SpeculativePipeline {
 
   /// What the speculator learns of contended contracts as it goes down the
   /// block: the storage slots its results wrote, and for each called
-  /// address how many of the transactions calling it wrote a slot that a
-  /// later one wrote too (a contended slot is read, modified and written:
+  /// address how many of the transactions calling it (and writing storage)
+  /// wrote a slot that a later one wrote too (a contended slot is read, modified and written:
   /// the later result is then most likely stale). When that is at least
   /// two and a third of those speculated, the address is hot: the earlier
   /// transactions calling it most likely read slots written before them
@@ -354,7 +354,8 @@ enum SpeculativePipeline {
   /// far fewer than reads.
   struct Contention {
     var slotsWritten = FlatDictionary<SlotKey, Bool>()
-    /// Per called address: (speculated, conflicting) transactions.
+    /// Per called address: its storage-writing transactions speculated, and
+    /// how many of them conflicted.
     var targets = FlatDictionary<Address, (speculated: Int, conflicting: Int)>()
 
     func isHot(_ target: Address?) -> Bool {
@@ -367,8 +368,10 @@ enum SpeculativePipeline {
     ) {
       guard case .success(let value) = outcome else { return }
       var conflicting = false
+      var wroteStorage = false
       for (address, change) in value.changes.accounts {
         for (key, _) in change.storage {
+          wroteStorage = true
           let slot = SlotKey(address, key)
           if slotsWritten[slot] != nil {
             conflicting = true
@@ -377,7 +380,9 @@ enum SpeculativePipeline {
           }
         }
       }
-      guard let target else { return }
+      // Transactions that wrote no storage (plain transfers) cannot be
+      // seen contending and are not counted.
+      guard wroteStorage, let target else { return }
       targets.modify(target, insertingIfAbsent: { (0, 0) }) {
         $0.speculated += 1
         if conflicting { $0.conflicting += 1 }

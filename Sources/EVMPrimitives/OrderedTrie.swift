@@ -165,11 +165,15 @@ public final class IncrementalOrderedRoot: @unchecked Sendable {
   let subtrees: [TrieSubtree]
   /// Per entry index: its subtree, or -1 (a leaf the top nodes reference).
   let subtreeOf: [Int32]
+  /// Subtree `s`'s count of leaves not yet stored, at `s * counterStride`.
   let remaining: UnsafeMutablePointer<Atomic<Int>>
   let references: UnsafeMutableBufferPointer<TrieReference?>
 
   /// Subtrees hold at most this many leaves.
   static let subtreeLeaves = 32
+  /// Counters sit a cache line apart (threads finishing different subtrees
+  /// do not share one).
+  static let counterStride = 64 / MemoryLayout<Atomic<Int>>.stride
 
   /// A root over `leaves` (one per entry of `trie`, indexed by entry),
   /// which must outlive this object's use.
@@ -188,16 +192,16 @@ public final class IncrementalOrderedRoot: @unchecked Sendable {
       for position in subtree.lo..<subtree.hi { subtreeOf[trie.keys.order[position]] = Int32(s) }
     }
     self.subtreeOf = subtreeOf
-    remaining = .allocate(capacity: max(found.count, 1))
+    remaining = .allocate(capacity: max(found.count, 1) * Self.counterStride)
     for (s, subtree) in found.enumerated() {
-      (remaining + s).initialize(to: Atomic(subtree.hi - subtree.lo))
+      (remaining + s * Self.counterStride).initialize(to: Atomic(subtree.hi - subtree.lo))
     }
     references = .allocate(capacity: max(found.count, 1))
     references.initialize(repeating: nil)
   }
 
   deinit {
-    remaining.deinitialize(count: subtrees.count)
+    for s in subtrees.indices { (remaining + s * Self.counterStride).deinitialize(count: 1) }
     remaining.deallocate()
     references.deinitialize()
     references.deallocate()
@@ -208,7 +212,8 @@ public final class IncrementalOrderedRoot: @unchecked Sendable {
   public func leafStored(_ index: Int) {
     let s = Int(subtreeOf[index])
     guard s >= 0 else { return }
-    let left = remaining[s].subtract(1, ordering: .acquiringAndReleasing).newValue
+    let left = remaining[s * Self.counterStride].subtract(1, ordering: .acquiringAndReleasing)
+      .newValue
     guard left == 0 else { return }
     references[s] = reference(subtrees[s])
   }
