@@ -26,6 +26,14 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Timed runs per block and configuration; medians are reported.")
   var runs: Int = 5
 
+  @Option(
+    help: ArgumentHelp(
+      "Keep only rounds during which the machine gave this much parallelism (0: keep all).",
+      discussion:
+        "A shared machine may give one core instead of two for a while. With a value such as 1.8, a short CPU-bound probe runs before and after each round (one sequential and one parallel run of a block); a round where either probe reads less is measured again, up to ten times the runs. Each row says how many rounds were kept of how many tried."
+    ))
+  var minParallelism: Double = 0
+
   @Flag(help: "A Markdown table.")
   var markdown = false
 
@@ -58,6 +66,8 @@ struct BenchCommand: ParsableCommand {
     var statistics: ParallelStatistics
     var matches: Bool
     var ideal: [Int: Double]
+    /// Rounds kept and tried (`--min-parallelism`).
+    var rounds: (kept: Int, tried: Int)
     var speedup: Double { sequentialMs / max(parallelMs, 1e-9) }
   }
 
@@ -126,7 +136,14 @@ struct BenchCommand: ParsableCommand {
       // Configuration 0 is the sequential executor; a worker count of 1 is
       // ParallelExecutor on one worker (sequential too, unless
       // PEVM_STM_FORCE=1 makes it Block-STM on one thread).
-      let timings = Self.interleavedMedians(runs, configurations: [0] + counts) { workers in
+      let probeThreads = min(counts.max() ?? 2, ProcessInfo.processInfo.activeProcessorCount)
+      let gate: (() -> Bool)? =
+        minParallelism > 0
+        ? { Self.measuredParallelism(threads: probeThreads, rounds: 3_000_000) >= minParallelism }
+        : nil
+      let (timings, rounds) = Self.interleavedMedians(
+        runs, configurations: [0] + counts, gate: gate
+      ) { workers in
         var state = fixture.pre
         if workers == 0 {
           _ = try? BlockExecutor.execute(fixture.block, state: &state)
@@ -166,7 +183,7 @@ struct BenchCommand: ParsableCommand {
           gas: sequential.gasUsed, txs: fixture.block.transactions.count,
           workers: count,
           sequentialMs: sequentialMs, parallelMs: parallelMs, statistics: statistics,
-          matches: matches, ideal: ideal)
+          matches: matches, ideal: ideal, rounds: rounds)
         rows.append(row)
         print(render(row, published: published))
       }
@@ -198,6 +215,7 @@ struct BenchCommand: ParsableCommand {
         "matchesSequential": .bool(row.matches),
         "sequentialFallback": s.sequentialReason.map { .string($0) } ?? .null,
         "strategy": .string(s.pipelined ? "pipeline" : "block-stm"),
+        "roundsKept": .int(row.rounds.kept), "roundsTried": .int(row.rounds.tried),
       ]).dropLast() + ",\"idealSpeedup\":{" + idealFields.joined(separator: ",") + "}}"
     }
     if markdown {
@@ -213,6 +231,9 @@ struct BenchCommand: ParsableCommand {
       + lpad("\(s.aborts)", 7) + lpad("\(s.validations)", 7) + "  " + idealText
       + (row.matches ? "" : "  MISMATCH")
       + mode
+      + (minParallelism > 0
+        ? " [rounds at ≥\(fmt(minParallelism, 2))x: \(row.rounds.kept) of \(row.rounds.tried)]"
+        : "")
   }
 
   func printSummary(_ rows: [Row]) {
@@ -233,6 +254,9 @@ struct BenchCommand: ParsableCommand {
         "summary workers=\(count): \(selected.count) blocks, geomean speedup \(fmt(geomean(selected.map(\.speedup))))x"
         + " (blocks ≥5M gas: \(fmt(geomean(large.map(\.speedup))))x over \(large.count), slowest \(fmt(large.map(\.speedup).min() ?? 0))x)"
         + "; total \(fmt(seqTotal)) ms sequential, \(fmt(parTotal)) ms parallel; ideal geomean 2/4/8/16/32: \(idealText)"
+        + (minParallelism > 0
+          ? "; rounds kept at ≥\(fmt(minParallelism, 2))x: \(selected.map(\.rounds.kept).reduce(0, +)) of \(selected.map(\.rounds.tried).reduce(0, +))"
+          : "")
       if json {
         print(
           JSONLine.object([
@@ -240,6 +264,8 @@ struct BenchCommand: ParsableCommand {
             "geomeanSpeedup": .double(geomean(selected.map(\.speedup))),
             "geomeanSpeedupLarge": .double(geomean(large.map(\.speedup))),
             "sequentialMs": .double(seqTotal), "parallelMs": .double(parTotal),
+            "roundsKept": .int(selected.map(\.rounds.kept).reduce(0, +)),
+            "roundsTried": .int(selected.map(\.rounds.tried).reduce(0, +)),
           ]))
       } else {
         print(line)
@@ -249,14 +275,13 @@ struct BenchCommand: ParsableCommand {
 
   /// How many times the work of one thread `threads` threads get done in the
   /// same time, measured with a CPU-bound loop (1.0: no parallelism now).
-  static func measuredParallelism(threads: Int) -> Double {
+  static func measuredParallelism(threads: Int, rounds: Int = 30_000_000) -> Double {
     guard threads > 1 else { return 1 }
     @Sendable @inline(never) func spin(_ rounds: Int) -> UInt64 {
       var x: UInt64 = 1
       for _ in 0..<rounds { x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407 }
       return x
     }
-    let rounds = 30_000_000
     let clock = ContinuousClock()
     var sink: UInt64 = 0
     var start = clock.now
@@ -274,19 +299,38 @@ struct BenchCommand: ParsableCommand {
   }
 
   /// Median wall time in milliseconds of `body(configuration)` for each
-  /// configuration, over `runs` rounds that each run every configuration once.
+  /// configuration, over `runs` rounds that each run every configuration once,
+  /// and how many rounds were kept of how many tried. With a `gate`, a round
+  /// is kept only when the gate holds before and after it; rounds are tried
+  /// up to ten times `runs` (if none is kept, every round tried counts).
   static func interleavedMedians(
-    _ runs: Int, configurations: [Int], _ body: (Int) -> Void
-  ) -> [Int: Double] {
+    _ runs: Int, configurations: [Int], gate: (() -> Bool)? = nil, _ body: (Int) -> Void
+  ) -> ([Int: Double], (kept: Int, tried: Int)) {
     let clock = ContinuousClock()
-    var samples: [Int: [Double]] = [:]
-    for _ in 0..<max(1, runs) {
+    var kept: [Int: [Double]] = [:]
+    var all: [Int: [Double]] = [:]
+    let runs = max(1, runs)
+    var tried = 0
+    var keptRounds = 0
+    while keptRounds < runs && tried < (gate == nil ? runs : 10 * runs) {
+      tried += 1
+      let before = gate?() ?? true
+      var round: [Int: Double] = [:]
       for configuration in configurations {
         let start = clock.now
         body(configuration)
-        samples[configuration, default: []].append(BlockReplay.seconds(clock.now - start) * 1000)
+        round[configuration] = BlockReplay.seconds(clock.now - start) * 1000
+      }
+      let after = gate?() ?? true
+      for (configuration, ms) in round { all[configuration, default: []].append(ms) }
+      if before && after {
+        keptRounds += 1
+        for (configuration, ms) in round { kept[configuration, default: []].append(ms) }
       }
     }
-    return samples.mapValues { values in values.sorted()[values.count / 2] }
+    let samples = keptRounds > 0 ? kept : all
+    return (
+      samples.mapValues { values in values.sorted()[values.count / 2] }, (keptRounds, tried)
+    )
   }
 }
