@@ -26,6 +26,14 @@ final class PublishedCommits: @unchecked Sendable {
   /// How many taken entries their consumers have finished (from `first`).
   private let done = Atomic<Int>(0)
   private let finished = Atomic<Bool>(false)
+  /// Where idle consumers sleep; signalled by every publish, the finish and
+  /// every finished batch.
+  private let gate = IdleGate()
+  /// Looks spent spinning, then as many yielding, before sleeping.
+  static let spins = 64
+  /// The longest sleep between looks (an idle helper also looks for an
+  /// offered bloom, `SharedBloom`, only when it wakes).
+  static let sleepNanoseconds = 100_000
 
   init(first: Int, count: Int) {
     self.first = first
@@ -46,11 +54,13 @@ final class PublishedCommits: @unchecked Sendable {
     precondition(entry.index == index, "commits are published in order")
     (entries + index).initialize(to: entry)
     published.store(index + 1, ordering: .releasing)
+    gate.signal()
   }
 
   /// Producer: no more entries will come.
   func finish() {
     finished.store(true, ordering: .releasing)
+    gate.signal()
   }
 
   /// Any thread: takes published entries not yet taken, up to `limit`,
@@ -67,14 +77,26 @@ final class PublishedCommits: @unchecked Sendable {
       }
     }
     // Once per call, not per entry: the counter's line is shared.
-    if taken > 0 { done.add(taken, ordering: .releasing) }
+    if taken > 0 {
+      done.add(taken, ordering: .releasing)
+      gate.signal()
+    }
     return taken
+  }
+
+  /// Whether a consumer has something to take, or may return.
+  private var consumerMayGo: Bool {
+    let last = published.load(ordering: .acquiring)
+    if consumed.load(ordering: .relaxed) < last { return true }
+    return finished.load(ordering: .acquiring) && first + done.load(ordering: .acquiring) >= last
   }
 
   /// Any thread: takes entries until the producer has finished and every
   /// entry is done (another consumer may still be on the last ones, and
-  /// `idle` may help it). Spins briefly while waiting, calling `idle`, then
-  /// yields the core.
+  /// `idle` may help it). While waiting it spins briefly, calling `idle`,
+  /// then yields the core, then sleeps at the gate between looks (a
+  /// spinning thread would take the time of a virtual core that shares a
+  /// physical one with the producer).
   func consume(_ body: (ParallelExecutor.Committed) -> Void, idle: () -> Void = {}) {
     var rounds = 0
     while true {
@@ -91,7 +113,13 @@ final class PublishedCommits: @unchecked Sendable {
       }
       idle()
       rounds += 1
-      if rounds > 64 { sched_yield() }
+      if rounds > 2 * Self.spins {
+        let epoch = gate.prepare()
+        if !consumerMayGo { gate.wait(epoch, timeoutNanoseconds: Self.sleepNanoseconds) }
+        gate.finish()
+      } else if rounds > Self.spins {
+        sched_yield()
+      }
     }
   }
 }

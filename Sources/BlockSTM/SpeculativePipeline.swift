@@ -98,6 +98,9 @@ enum SpeculativePipeline {
     let speculationOff = Atomic<Bool>(false)
     /// The lowest transaction the speculator has finished (set by it).
     let lowestSpeculated = Atomic<Int>(Int.max)
+    /// Signalled by the speculator after each result it hands over (the
+    /// committer may be asleep waiting for it).
+    let handedOver = IdleGate()
   }
 
   /// Executes `transactions` on `state` with a committer and a speculator
@@ -228,7 +231,22 @@ enum SpeculativePipeline {
             continue
           }
           spins += 1
-          if spins > 64 { sched_yield() }
+          if spins > 2 * PublishedCommits.spins {
+            // Sleep until the speculator hands a result over: spinning
+            // would take the time of a virtual core that shares a physical
+            // one with it.
+            let epoch = counters.handedOver.prepare()
+            let ready = slots.withLock(index) { slot -> Bool in
+              if case .speculating = slot { return false }
+              return true
+            }
+            if !ready {
+              counters.handedOver.wait(epoch, timeoutNanoseconds: PublishedCommits.sleepNanoseconds)
+            }
+            counters.handedOver.finish()
+          } else if spins > PublishedCommits.spins {
+            sched_yield()
+          }
         }
       }
       ParallelExecutor.debugDelay?()
@@ -333,6 +351,7 @@ enum SpeculativePipeline {
       let speculation = Speculation(reads: view.reads, outcome: outcome)
       ParallelExecutor.debugDelay?()
       slots.withLock(index) { $0 = .speculated(speculation) }
+      counters.handedOver.signal()
       counters.lowestSpeculated.store(index, ordering: .relaxed)
       times.mark("hand over")
       index -= 1
