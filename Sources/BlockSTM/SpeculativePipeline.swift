@@ -45,7 +45,9 @@ import WorldState
 ///   itself.
 /// - The speculator stores its result in the slot it claimed and never
 ///   waits for the committer; the committer, reaching a slot the speculator
-///   is running, waits for the result, which therefore comes.
+///   is running, waits for the result, which therefore comes (spinning,
+///   then yielding, then asleep at `Counters.handedOver`, which the
+///   speculator signals after every hand-over; sleeps also time out).
 /// - `Counters.speculationOff` is set once, by the committer; the
 ///   speculator reads it before each claim (a late read costs one more
 ///   speculation, never a wrong result).
