@@ -95,3 +95,36 @@ final class IdleGate: @unchecked Sendable {
     pthread_mutex_unlock(mutex)
   }
 }
+
+/// How a thread with nothing to do waits for another to make progress:
+/// a few looks spinning, as many yielding the core, then asleep at a gate
+/// between looks (a spinning virtual core takes the time of the one that
+/// shares its physical core, which may be the thread it waits for).
+///
+/// A value owned by one waiting thread; `reset` after progress.
+struct Backoff {
+  /// Looks spent spinning, then as many yielding, before sleeping.
+  static let spins = 64
+  /// The longest sleep between looks without a signal.
+  static let sleepNanoseconds = 100_000
+  private var rounds = 0
+
+  /// Starts over after the thread found work.
+  @inline(__always)
+  mutating func reset() { rounds = 0 }
+
+  /// One idle round. Once spinning and yielding are spent, sleeps at
+  /// `gate` unless `ready` (checked after registering, so a signal cannot
+  /// be missed) says the wait is over.
+  @inline(__always)
+  mutating func pause(at gate: IdleGate, unless ready: () -> Bool) {
+    rounds += 1
+    if rounds > 2 * Self.spins {
+      let epoch = gate.prepare()
+      if !ready() { gate.wait(epoch, timeoutNanoseconds: Self.sleepNanoseconds) }
+      gate.finish()
+    } else if rounds > Self.spins {
+      sched_yield()
+    }
+  }
+}

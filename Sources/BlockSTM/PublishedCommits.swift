@@ -26,14 +26,10 @@ final class PublishedCommits: @unchecked Sendable {
   /// How many taken entries their consumers have finished (from `first`).
   private let done = Atomic<Int>(0)
   private let finished = Atomic<Bool>(false)
-  /// Where idle consumers sleep; signalled by every publish, the finish and
-  /// every finished batch.
+  /// Where idle consumers sleep (`Backoff`); signalled by every publish,
+  /// the finish and every finished batch (an idle helper also looks for an
+  /// offered bloom, `SharedBloom`, only between sleeps).
   private let gate = IdleGate()
-  /// Looks spent spinning, then as many yielding, before sleeping.
-  static let spins = 64
-  /// The longest sleep between looks (an idle helper also looks for an
-  /// offered bloom, `SharedBloom`, only when it wakes).
-  static let sleepNanoseconds = 100_000
 
   init(first: Int, count: Int) {
     self.first = first
@@ -98,12 +94,12 @@ final class PublishedCommits: @unchecked Sendable {
   /// spinning thread would take the time of a virtual core that shares a
   /// physical one with the producer).
   func consume(_ body: (ParallelExecutor.Committed) -> Void, idle: () -> Void = {}) {
-    var rounds = 0
+    var backoff = Backoff()
     while true {
       let end = published.load(ordering: .acquiring)
       if consumed.load(ordering: .relaxed) < end {
         drain(body)
-        rounds = 0
+        backoff.reset()
         continue
       }
       if finished.load(ordering: .acquiring) {
@@ -112,14 +108,7 @@ final class PublishedCommits: @unchecked Sendable {
         if first + done.load(ordering: .acquiring) >= last { return }
       }
       idle()
-      rounds += 1
-      if rounds > 2 * Self.spins {
-        let epoch = gate.prepare()
-        if !consumerMayGo { gate.wait(epoch, timeoutNanoseconds: Self.sleepNanoseconds) }
-        gate.finish()
-      } else if rounds > Self.spins {
-        sched_yield()
-      }
+      backoff.pause(at: gate) { consumerMayGo }
     }
   }
 }

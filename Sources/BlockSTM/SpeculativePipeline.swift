@@ -52,7 +52,9 @@ import WorldState
 ///   speculator reads it before each claim (a late read costs one more
 ///   speculation, never a wrong result).
 /// - The pre-state is never written while the threads run: the committer
-///   writes its own copy (copy on write).
+///   writes its own copy (copy on write), adding accounts to its
+///   `AccountStore.changes` and never flattening it, so an account absent
+///   from them is still the pre-state's (`stillHolds` skips it).
 /// - The committer's state is touched only by the committer thread;
 ///   `CommitterBox` hands it over across the pool's join.
 enum SpeculativePipeline {
@@ -208,20 +210,9 @@ enum SpeculativePipeline {
       if met {
         // The speculator's: wait for its result (it is running it),
         // building receipts meanwhile; or one it left (chained or hot).
-        var spins = 0
+        var backoff = Backoff()
         while true {
-          let taken: Taken = slots.withLock(index) { slot in
-            // Moved out, not copied (the slot is the committer's from now).
-            var old = Slot.committer
-            swap(&slot, &old)
-            switch old {
-            case .speculated(let result): return .speculation(result)
-            case .unclaimed: return .claimed
-            case .speculating, .committer:
-              slot = old
-              return .notYet
-            }
-          }
+          let taken = take(index, slots: slots)
           if case .speculation(let result) = taken {
             speculation = result
             times.mark("wait")
@@ -232,22 +223,12 @@ enum SpeculativePipeline {
             times.mark("receipts")
             continue
           }
-          spins += 1
-          if spins > 2 * PublishedCommits.spins {
-            // Sleep until the speculator hands a result over: spinning
-            // would take the time of a virtual core that shares a physical
-            // one with it.
-            let epoch = counters.handedOver.prepare()
-            let ready = slots.withLock(index) { slot -> Bool in
+          // Asleep until the speculator hands a result over.
+          backoff.pause(at: counters.handedOver) {
+            slots.withLock(index) { slot -> Bool in
               if case .speculating = slot { return false }
               return true
             }
-            if !ready {
-              counters.handedOver.wait(epoch, timeoutNanoseconds: PublishedCommits.sleepNanoseconds)
-            }
-            counters.handedOver.finish()
-          } else if spins > PublishedCommits.spins {
-            sched_yield()
           }
         }
       }
@@ -286,6 +267,25 @@ enum SpeculativePipeline {
           counters.speculationOff.store(true, ordering: .relaxed)
         }
         times.mark("staleness")
+      }
+    }
+  }
+
+  /// Takes slot `index`'s result, moving it out (the slot is the
+  /// committer's from then on); or claims it for the committer when the
+  /// speculator left it unclaimed. Otherwise leaves it.
+  @inline(__always)
+  static func take(_ index: Int, slots: SpinLockedArray<Slot>) -> Taken {
+    slots.withLock(index) { slot in
+      // Moved out, not copied.
+      var old = Slot.committer
+      swap(&slot, &old)
+      switch old {
+      case .speculated(let result): return .speculation(result)
+      case .unclaimed: return .claimed
+      case .speculating, .committer:
+        slot = old
+        return .notYet
       }
     }
   }
@@ -411,9 +411,13 @@ enum SpeculativePipeline {
     }
   }
 
-  /// Whether every recorded answer is still what `state` gives.
-  static func stillHolds(_ reads: [SpeculativeRead], on state: InMemoryState) -> Bool {
+  /// Whether every recorded answer is still what `state` gives. `state` is
+  /// the committer's: a copy of the pre-state the answers came from, only
+  /// written since (never flattened), so an account it has not written
+  /// still gives every answer the pre-state gave.
+  static func stillHolds(_ reads: [SpeculativeRead], on state: borrowing InMemoryState) -> Bool {
     for read in reads {
+      if state.accounts.isUnwritten(read.address) { continue }
       switch read {
       case .account(let address, let info):
         if state.account(address) != info { return false }
@@ -470,6 +474,16 @@ enum SpeculativeRead: Sendable {
   case storage(Address, UInt256, UInt256)
   case dead(Address, Bool)
   case hasStorage(Address, Bool)
+
+  /// The account the answer is about.
+  @inline(__always)
+  var address: Address {
+    switch self {
+    case .account(let address, _), .codeHash(let address, _), .storage(let address, _, _),
+      .dead(let address, _), .hasStorage(let address, _):
+      return address
+    }
+  }
 }
 
 /// The view of a speculative execution: the block's pre-state, with every

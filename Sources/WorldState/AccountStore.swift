@@ -35,6 +35,13 @@ public struct AccountStore: Sendable {
     return base.withValue(forKey: address, body)
   }
 
+  /// Whether the account was never written since the store was made (or
+  /// last flattened): it is then `base`'s, as in every copy made since
+  /// that shares `base` and has not written it either. One probe of the
+  /// small `changes` table, none of `base`.
+  @inlinable @inline(__always)
+  public func isUnwritten(_ address: Address) -> Bool { !changes.contains(address) }
+
   /// The account; assigning `nil` deletes it.
   @inlinable
   public subscript(address: Address) -> StoredAccount? {
