@@ -101,11 +101,12 @@ bench-fixtures: build
 	  $(RELEASE_BIN) generate $$kind --gas 1G --seed 1 --output $(BENCH_FIXTURES)/$$kind-1G.json || exit 1; done
 
 ## tsan: the Block-STM tests under ThreadSanitizer (a smaller fixture selection);
-## any sanitizer report fails the run.
+## any sanitizer report fails the run. One test at a time: each runs its own threads,
+## and tests side by side on two cores starved each other past their time limits.
 tsan: setup
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	PEVM_TSAN_QUICK=1 TSAN_OPTIONS=halt_on_error=1 \
-	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter BlockSTMTests
+	  $(SWIFT) test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan --filter BlockSTMTests
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

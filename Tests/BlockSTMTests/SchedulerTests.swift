@@ -7,8 +7,10 @@ import Testing
 /// random dependencies and random "wrote a new location" answers: every
 /// transaction must end executed and validated, no (transaction,
 /// incarnation) may run twice, and the block must finish (no lost task, no
-/// early "done" while work remains).
-@Suite struct SchedulerTests {
+/// early "done" while work remains). The cases run one after another: their
+/// workers spin, and six cases of up to 16 spinning threads at once on two
+/// cores (under ThreadSanitizer) overran the time limit.
+@Suite(.serialized) struct SchedulerTests {
   /// Shared by the workers; `Locked` (pthread) so ThreadSanitizer sees the locking.
   final class Log: Sendable {
     let executions = Locked<[Int: Int]>([:])  // (tx << 16 | incarnation) → count
