@@ -667,6 +667,7 @@ public enum ParallelExecutor {
 
     init(state: InMemoryState, count: Int) {
       self.state = state
+      self.state.reserveWrites(transactions: count)
       outcomes.reserveCapacity(count)
     }
 

@@ -68,10 +68,18 @@ enum SpeculativePipeline {
   static let firstStalenessCheck = 16
   static let stalenessSample = 4
 
-  /// A speculative execution's outcome with the answers it was given.
-  struct Speculation {
-    var reads: [SpeculativeRead]
-    var outcome: Result<TransactionOutcome, InvalidTransaction>
+  /// A speculative execution's outcome with the answers it was given. A
+  /// class: slots and the committer pass one reference around (a struct
+  /// this size was copied through its type's value witnesses, retaining
+  /// each of its buffers).
+  final class Speculation: Sendable {
+    let reads: [SpeculativeRead]
+    let outcome: Result<TransactionOutcome, InvalidTransaction>
+
+    init(reads: [SpeculativeRead], outcome: Result<TransactionOutcome, InvalidTransaction>) {
+      self.reads = reads
+      self.outcome = outcome
+    }
   }
 
   /// Who has a transaction.

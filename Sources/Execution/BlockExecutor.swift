@@ -53,6 +53,7 @@ public enum BlockExecutor {
 
     var receipts: [Receipt] = []
     receipts.reserveCapacity(block.transactions.count)
+    working.reserveWrites(transactions: block.transactions.count)
     var gasUsed: UInt64 = 0
     var blobGasUsed: UInt64 = 0
     var pending = false

@@ -42,6 +42,13 @@ public struct AccountStore: Sendable {
   @inlinable @inline(__always)
   public func isUnwritten(_ address: Address) -> Bool { !changes.contains(address) }
 
+  /// Makes room for `count` more written accounts (a block's worth), so
+  /// that the table of changes does not grow step by step while it runs.
+  public mutating func reserveWrites(_ count: Int) {
+    guard count > 0 else { return }
+    changes.reserveCapacity(changes.count + count)
+  }
+
   /// The account; assigning `nil` deletes it.
   @inlinable
   public subscript(address: Address) -> StoredAccount? {

@@ -73,6 +73,12 @@ public struct InMemoryState: StateView, Sendable {
 
   // MARK: Writes
 
+  /// Makes room for the accounts a block of `transactions` transactions
+  /// is expected to write (two each: sender and recipient).
+  public mutating func reserveWrites(transactions: Int) {
+    accounts.reserveWrites(2 * transactions)
+  }
+
   /// Commits one transaction's diff.
   public mutating func apply(_ changes: StateChanges) {
     for (address, change) in changes.accounts {
