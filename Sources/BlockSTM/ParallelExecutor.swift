@@ -612,6 +612,12 @@ public enum ParallelExecutor {
     var succeeded: Bool
     var cumulativeGasUsed: UInt64
     var logs: [Log]
+    /// The speculation the transaction was committed from, if any: it goes
+    /// with the entry to the thread that builds the receipt, which frees
+    /// it. Most often that is the speculator, whose allocator then takes
+    /// its own memory back; freed by the committer, every buffer went back
+    /// to the other thread's heap, on the committer's critical path.
+    var speculation: SpeculativePipeline.Speculation? = nil
 
     init(index: Int, type: TransactionType, succeeded: Bool, cumulativeGasUsed: UInt64, logs: [Log])
     {

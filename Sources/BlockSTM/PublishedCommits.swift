@@ -12,10 +12,11 @@ import Synchronization
 /// on; entry `i` is written once, before `published` is raised past it
 /// (releasing), and is read only after a consumer has seen that
 /// (acquiring) and has taken `i` by moving `consumed` past it (each entry
-/// goes to one consumer). `finished` is set (releasing) after the last
-/// publish; `done` is raised (releasing) after each entry's consumer has
-/// finished with it. Entries from `first` up to `published` are initialized; they
-/// are freed with this object.
+/// goes to one consumer, which moves it out and frees it). `finished` is
+/// set (releasing) after the last publish; `done` is raised (releasing)
+/// after each entry's consumer has finished with it. Entries from
+/// `consumed` up to `published` are initialized; they are freed with this
+/// object.
 final class PublishedCommits: @unchecked Sendable {
   private let first: Int
   private let entries: UnsafeMutablePointer<ParallelExecutor.Committed>
@@ -39,13 +40,15 @@ final class PublishedCommits: @unchecked Sendable {
   }
 
   deinit {
+    // Taken entries were moved out; only those never taken remain.
+    let start = consumed.load(ordering: .acquiring)
     let end = published.load(ordering: .acquiring)
-    (entries + first).deinitialize(count: end - first)
+    (entries + start).deinitialize(count: end - start)
     entries.deallocate()
   }
 
   /// Producer: publishes the next entry (`entry.index` must be the next).
-  func publish(_ entry: ParallelExecutor.Committed) {
+  func publish(_ entry: consuming ParallelExecutor.Committed) {
     let index = published.load(ordering: .relaxed)
     precondition(entry.index == index, "commits are published in order")
     (entries + index).initialize(to: entry)
@@ -68,7 +71,9 @@ final class PublishedCommits: @unchecked Sendable {
       let next = consumed.load(ordering: .relaxed)
       guard next < published.load(ordering: .acquiring) else { break }
       if consumed.compareExchange(expected: next, desired: next + 1, ordering: .relaxed).exchanged {
-        body(entries[next])
+        // Moved out: the entry (logs, speculation) is freed by this thread.
+        let entry = (entries + next).move()
+        body(entry)
         taken += 1
       }
     }

@@ -192,12 +192,12 @@ enum SpeculativePipeline {
   ) {
     let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
     var times = PhaseTimes()
-    var accepted = 0
+    var acceptedCount = 0
     var rejected = 0
     var executions = 0
     defer {
       times.report("committer")
-      counters.accepted.store(accepted, ordering: .relaxed)
+      counters.accepted.store(acceptedCount, ordering: .relaxed)
       counters.rejected.store(rejected, ordering: .relaxed)
       counters.committerExecutions.store(executions, ordering: .relaxed)
     }
@@ -242,31 +242,36 @@ enum SpeculativePipeline {
       }
       ParallelExecutor.debugDelay?()
       times.mark(met ? "wait" : "claim")
-      let result: Result<TransactionOutcome, InvalidTransaction>
+      var entry: ParallelExecutor.Committed?
       do throws(BlockError) {
-        if let speculation, case .success = speculation.outcome,
-          stillHolds(speculation.reads, on: c.state)
+        if let accepted = speculation, case .success = accepted.outcome,
+          stillHolds(accepted.reads, on: c.state)
         {
           times.mark("validate")
-          accepted += 1
-          result = speculation.outcome
-          try c.commit(result, of: item, index: index, env: env)
+          acceptedCount += 1
+          try c.commit(accepted.outcome, of: item, index: index, env: env)
           times.mark("apply")
+          if receipts {
+            entry = ParallelExecutor.Committed(
+              index, item, accepted.outcome, cumulativeGasUsed: c.gasUsed)
+            // The entry takes the speculation over: whoever builds the
+            // receipt frees it.
+            entry?.speculation = speculation.take()
+          }
         } else {
           if speculation != nil { rejected += 1 }
           executions += 1
-          result = try c.executeNext(item, env: env, workspace: workspace)
+          let result = try c.executeNext(item, env: env, workspace: workspace)
           times.mark("execute")
+          if receipts {
+            entry = ParallelExecutor.Committed(index, item, result, cumulativeGasUsed: c.gasUsed)
+          }
         }
       } catch {
         c.error = error
         return
       }
-      if receipts,
-        let entry = ParallelExecutor.Committed(index, item, result, cumulativeGasUsed: c.gasUsed)
-      {
-        published.publish(entry)
-      }
+      if let committed = entry.take() { published.publish(committed) }
       times.mark("publish")
       if !met && index + 1 == nextStalenessCheck {
         nextStalenessCheck *= 2
