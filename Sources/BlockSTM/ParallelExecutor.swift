@@ -761,13 +761,24 @@ public enum ParallelExecutor {
       _ result: Result<TransactionOutcome, InvalidTransaction>, of item: BlockTransaction,
       index: Int, env: BlockEnvironment
     ) throws(BlockError) {
-      let outcome: TransactionOutcome
       switch result {
       case .failure(let error):
         throw .invalidTransaction(index: index, hash: item.transaction.hash, reason: error)
-      case .success(let value): outcome = value
+      case .success(let outcome):
+        try withUnsafePointer(to: outcome) { (outcome) throws(BlockError) in
+          try commit(outcomeAt: outcome, of: item, index: index, env: env)
+        }
       }
-      if let check = outcome.deferredSenderCheck {
+    }
+
+    /// `commit` of a valid transaction's outcome, read in place (a
+    /// speculation's outcome stays where the speculator left it: copying it
+    /// whole would retain each of its buffers).
+    mutating func commit(
+      outcomeAt address: UnsafePointer<TransactionOutcome>, of item: BlockTransaction,
+      index: Int, env: BlockEnvironment
+    ) throws(BlockError) {
+      if let check = address.pointee.deferredSenderCheck {
         let account = state.account(item.sender) ?? AccountInfo()
         if account.nonce != check.nonce {
           throw .invalidTransaction(
@@ -785,18 +796,19 @@ public enum ParallelExecutor {
           index: index, hash: item.transaction.hash,
           reason: .gasLimitExceedsBlock(limit: item.transaction.gasLimit, available: available))
       }
-      if outcome.blobGasUsed > 0
-        && blobGasUsed + outcome.blobGasUsed > BlobGas.maxBlobsPerBlock(env.fork) * BlobGas.perBlob
+      if address.pointee.blobGasUsed > 0
+        && blobGasUsed + address.pointee.blobGasUsed > BlobGas.maxBlobsPerBlock(env.fork)
+          * BlobGas.perBlob
       {
         throw .invalidTransaction(
           index: index, hash: item.transaction.hash, reason: .blob("block blob gas limit exceeded"))
       }
-      state.apply(outcome.changes)
-      gasUsed += outcome.gasUsed
-      blobGasUsed += outcome.blobGasUsed
-      calledPendingPrecompile = calledPendingPrecompile || outcome.calledPendingPrecompile
+      state.apply(address.pointee.changes)
+      gasUsed += address.pointee.gasUsed
+      blobGasUsed += address.pointee.blobGasUsed
+      calledPendingPrecompile = calledPendingPrecompile || address.pointee.calledPendingPrecompile
       next += 1
-      if keepsOutcomes { outcomes.append(outcome) }
+      if keepsOutcomes { outcomes.append(address.pointee) }
     }
   }
 

@@ -72,13 +72,30 @@ enum SpeculativePipeline {
   /// class: slots and the committer pass one reference around (a struct
   /// this size was copied through its type's value witnesses, retaining
   /// each of its buffers).
-  final class Speculation: Sendable {
+  final class Speculation: @unchecked Sendable {
     let reads: [SpeculativeRead]
-    let outcome: Result<TransactionOutcome, InvalidTransaction>
+    /// The outcome, where the committer reads it in place (a stored
+    /// property passed on was copied, retaining each of its buffers, on
+    /// lines the speculator's core wrote); `nil` when the
+    /// transaction was invalid on the pre-state (the committer then runs it
+    /// itself). Written once, in `init`; freed in `deinit`.
+    let outcome: UnsafePointer<TransactionOutcome>?
 
     init(reads: [SpeculativeRead], outcome: Result<TransactionOutcome, InvalidTransaction>) {
       self.reads = reads
-      self.outcome = outcome
+      if case .success(let value) = outcome {
+        let pointer = UnsafeMutablePointer<TransactionOutcome>.allocate(capacity: 1)
+        pointer.initialize(to: value)
+        self.outcome = UnsafePointer(pointer)
+      } else {
+        self.outcome = nil
+      }
+    }
+
+    deinit {
+      guard let outcome else { return }
+      UnsafeMutablePointer(mutating: outcome).deinitialize(count: 1)
+      outcome.deallocate()
     }
   }
 
@@ -244,16 +261,18 @@ enum SpeculativePipeline {
       times.mark(met ? "wait" : "claim")
       var entry: ParallelExecutor.Committed?
       do throws(BlockError) {
-        if let accepted = speculation, case .success = accepted.outcome,
+        if let accepted = speculation, let outcome = accepted.outcome,
           stillHolds(accepted.reads, on: c.state)
         {
           times.mark("validate")
           acceptedCount += 1
-          try c.commit(accepted.outcome, of: item, index: index, env: env)
+          try c.commit(outcomeAt: outcome, of: item, index: index, env: env)
           times.mark("apply")
           if receipts {
             entry = ParallelExecutor.Committed(
-              index, item, accepted.outcome, cumulativeGasUsed: c.gasUsed)
+              index: index, type: item.transaction.type,
+              succeeded: outcome.pointee.status.isSuccess, cumulativeGasUsed: c.gasUsed,
+              logs: outcome.pointee.logs)
             // The entry takes the speculation over: whoever builds the
             // receipt frees it.
             entry?.speculation = speculation.take()
