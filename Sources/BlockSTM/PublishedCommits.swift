@@ -62,6 +62,9 @@ final class PublishedCommits: @unchecked Sendable {
     gate.signal()
   }
 
+  /// The most entries one claim takes.
+  static let maximumRun = 16
+
   /// Any thread: takes published entries not yet taken, up to `limit`,
   /// and calls `body` on each; returns how many it took.
   @discardableResult
@@ -69,12 +72,21 @@ final class PublishedCommits: @unchecked Sendable {
     var taken = 0
     while taken < limit {
       let next = consumed.load(ordering: .relaxed)
-      guard next < published.load(ordering: .acquiring) else { break }
-      if consumed.compareExchange(expected: next, desired: next + 1, ordering: .relaxed).exchanged {
-        // Moved out: the entry (logs, speculation) is freed by this thread.
-        let entry = (entries + next).move()
-        body(entry)
-        taken += 1
+      let end = published.load(ordering: .acquiring)
+      guard next < end else { break }
+      // A run of entries per claim, half of what is waiting (so that two
+      // consumers share a backlog) up to `maximumRun`: one contended
+      // counter update per run, and neighbouring receipt slots written by
+      // one thread, not alternately by two (their lines would bounce).
+      let run = Swift.min(limit - taken, Swift.max(1, Swift.min(Self.maximumRun, (end - next) / 2)))
+      if consumed.compareExchange(expected: next, desired: next + run, ordering: .relaxed).exchanged
+      {
+        for index in next..<(next + run) {
+          // Moved out: the entry (logs, speculation) is freed by this thread.
+          let entry = (entries + index).move()
+          body(entry)
+        }
+        taken += run
       }
     }
     // Once per call, not per entry: the counter's line is shared.
