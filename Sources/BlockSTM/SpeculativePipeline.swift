@@ -57,6 +57,9 @@ import WorldState
 ///   from them is still the pre-state's (`stillHolds` skips it).
 /// - The committer's state is touched only by the committer thread;
 ///   `CommitterBox` hands it over across the pool's join.
+/// - An accepted speculation goes with its published entry
+///   (`ParallelExecutor.Committed.speculation`) to the thread that builds
+///   the receipt, which frees it: the committer keeps no reference.
 enum SpeculativePipeline {
   /// Smaller blocks run sequentially (waking the second thread costs more
   /// than it can save).
@@ -78,7 +81,9 @@ enum SpeculativePipeline {
     /// property passed on was copied, retaining each of its buffers, on
     /// lines the speculator's core wrote); `nil` when the
     /// transaction was invalid on the pre-state (the committer then runs it
-    /// itself). Written once, in `init`; freed in `deinit`.
+    /// itself). Written once, in `init`, before the object is shared, and
+    /// freed in `deinit`: immutable while shared (hence `@unchecked
+    /// Sendable`).
     let outcome: UnsafePointer<TransactionOutcome>?
 
     init(reads: [SpeculativeRead], outcome: Result<TransactionOutcome, InvalidTransaction>) {
