@@ -97,11 +97,18 @@ final class PublishedCommits: @unchecked Sendable {
     return taken
   }
 
+  /// Whether the producer has finished and every entry is taken and done
+  /// (`finished` is read first: the count it publishes is then final).
+  private var allDone: Bool {
+    guard finished.load(ordering: .acquiring) else { return false }
+    let last = published.load(ordering: .acquiring)
+    return consumed.load(ordering: .relaxed) >= last
+      && first + done.load(ordering: .acquiring) >= last
+  }
+
   /// Whether a consumer has something to take, or may return.
   private var consumerMayGo: Bool {
-    let last = published.load(ordering: .acquiring)
-    if consumed.load(ordering: .relaxed) < last { return true }
-    return finished.load(ordering: .acquiring) && first + done.load(ordering: .acquiring) >= last
+    consumed.load(ordering: .relaxed) < published.load(ordering: .acquiring) || allDone
   }
 
   /// Any thread: takes entries until the producer has finished and every
@@ -119,11 +126,7 @@ final class PublishedCommits: @unchecked Sendable {
         backoff.reset()
         continue
       }
-      if finished.load(ordering: .acquiring) {
-        let last = published.load(ordering: .acquiring)
-        if consumed.load(ordering: .relaxed) < last { continue }
-        if first + done.load(ordering: .acquiring) >= last { return }
-      }
+      if allDone { return }
       idle()
       backoff.pause(at: gate) { consumerMayGo }
     }

@@ -274,6 +274,8 @@ enum SpeculativePipeline {
           try c.commit(outcomeAt: outcome, of: item, index: index, env: env)
           times.mark("apply")
           if receipts {
+            // Fields read through the pointer, not through an initializer
+            // taking the outcome: that copied it whole again.
             entry = ParallelExecutor.Committed(
               index: index, type: item.transaction.type,
               succeeded: outcome.pointee.status.isSuccess, cumulativeGasUsed: c.gasUsed,
