@@ -31,17 +31,17 @@ public enum MemoryLocation: Hashable, Sendable {
   /// A cheap, seeded 64-bit mix of the location: its low bits pick a shard of
   /// the multi-version memory, its high bits the bucket inside the shard.
   @inlinable
-  public var flatHash: UInt64 {
+  public func flatHash(seed: UInt64) -> UInt64 {
     switch self {
-    case .basic(let a): return a.flatHash ^ 0x1
-    case .code(let a): return FlatHash.combine(a.flatHash, 2)
+    case .basic(let a): return a.flatHash(seed: seed) ^ 0x1
+    case .code(let a): return FlatHash.combine(a.flatHash(seed: seed), 2)
     case .storage(let a, let k):
       return FlatHash.combine(
         FlatHash.combine(
-          FlatHash.combine(k.w0 ^ FlatHash.seed ^ a.high, k.w1 ^ a.middle), k.w2 ^ UInt64(a.low)),
+          FlatHash.combine(k.w0 ^ seed ^ a.high, k.w1 ^ a.middle), k.w2 ^ UInt64(a.low)),
         k.w3)
-    case .storageEpoch(let a): return FlatHash.combine(a.flatHash, 3)
-    case .storageWritten(let a): return FlatHash.combine(a.flatHash, 4)
+    case .storageEpoch(let a): return FlatHash.combine(a.flatHash(seed: seed), 3)
+    case .storageWritten(let a): return FlatHash.combine(a.flatHash(seed: seed), 4)
     }
   }
 }

@@ -6,8 +6,18 @@
 /// mixes its machine words with a few multiplications instead; the per-process
 /// random seed keeps crafted keys from forcing long probe sequences.
 public protocol FlatHashable: Equatable {
-  /// A 64-bit hash whose high bits are well mixed (the table uses them).
-  var flatHash: UInt64 { get }
+  /// A 64-bit hash whose high bits are well mixed (the table uses them),
+  /// with `seed` mixed in first.
+  func flatHash(seed: UInt64) -> UInt64
+}
+
+extension FlatHashable {
+  /// The hash with the process's seed, for callers that hash a key once
+  /// for several tables (`withValue(forKey:hash:)`). Tables themselves
+  /// use the copy of the seed they hold: reading the global costs a call
+  /// to its one-time initializer on every access.
+  @inlinable @inline(__always)
+  public var flatHash: UInt64 { flatHash(seed: FlatHash.seed) }
 }
 
 /// The hash mixing used by `FlatHashable` keys.
@@ -30,24 +40,24 @@ public enum FlatHash {
 }
 
 extension Address: FlatHashable {
-  @inlinable
-  public var flatHash: UInt64 {
-    FlatHash.combine(FlatHash.combine(high ^ FlatHash.seed, middle), UInt64(low))
+  @inlinable @inline(__always)
+  public func flatHash(seed: UInt64) -> UInt64 {
+    FlatHash.combine(FlatHash.combine(high ^ seed, middle), UInt64(low))
   }
 }
 
 extension UInt256: FlatHashable {
-  @inlinable
-  public var flatHash: UInt64 {
-    FlatHash.combine(FlatHash.combine(FlatHash.combine(w0 ^ FlatHash.seed, w1), w2), w3)
+  @inlinable @inline(__always)
+  public func flatHash(seed: UInt64) -> UInt64 {
+    FlatHash.combine(FlatHash.combine(FlatHash.combine(w0 ^ seed, w1), w2), w3)
   }
 }
 
 extension Bytes32: FlatHashable {
-  @inlinable
-  public var flatHash: UInt64 {
+  @inlinable @inline(__always)
+  public func flatHash(seed: UInt64) -> UInt64 {
     // Code hashes and hashed keys are already uniform: one round suffices.
-    FlatHash.combine(b0 ^ FlatHash.seed, b1 ^ b2 ^ b3)
+    FlatHash.combine(b0 ^ seed, b1 ^ b2 ^ b3)
   }
 }
 
@@ -61,10 +71,13 @@ final class FlatStorage<Key: FlatHashable, Value> {
   @usableFromInline let values: UnsafeMutablePointer<Value>
   @usableFromInline let bucketCount: Int
   @usableFromInline var count: Int
+  /// `FlatHash.seed`, read once per table.
+  @usableFromInline let seed: UInt64
 
   @inlinable
   init(bucketCount: Int) {
     self.bucketCount = bucketCount
+    seed = FlatHash.seed
     // One block: values, keys, control bytes (largest alignment first).
     let keysOffset = Self.align(
       bucketCount * MemoryLayout<Value>.stride, MemoryLayout<Key>.alignment)
@@ -138,7 +151,8 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   @inlinable
   public init(minimumCapacity: Int) {
     self.init()
-    reserveCapacity(minimumCapacity)
+    // `[:]` allocates nothing (an account without storage is common).
+    if minimumCapacity > 0 { reserveCapacity(minimumCapacity) }
   }
 
   @inlinable public var count: Int { storage?.count ?? 0 }
@@ -150,8 +164,17 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   @inlinable @inline(__always)
   func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> shift) }
 
-  /// The bucket holding `key`, or `nil`.
-  @inlinable
+  /// The bucket holding `key`, or `nil`; hashed with the table's seed.
+  @inlinable @inline(__always)
+  func find(_ key: Key) -> Int? {
+    guard let storage else { return nil }
+    return find(key, hash: key.flatHash(seed: storage.seed))
+  }
+
+  /// The bucket holding `key`, or `nil`. Inlined, so that a lookup in a
+  /// dictionary read in place retains nothing (a call would need the
+  /// storage retained across it).
+  @inlinable @inline(__always)
   func find(_ key: Key, hash: UInt64) -> Int? {
     guard let storage else { return nil }
     let tag = Self.tag(hash)
@@ -210,7 +233,7 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
     guard let old else { return }
     let mask = buckets &- 1
     for i in 0..<old.bucketCount where old.control[i] != 0 {
-      let hash = old.keys[i].flatHash
+      let hash = old.keys[i].flatHash(seed: new.seed)
       var j = home(hash)
       while new.control[j] != 0 { j = (j &+ 1) & mask }
       new.control[j] = old.control[i]
@@ -252,7 +275,7 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
     var hole = index
     var next = (index &+ 1) & mask
     while storage.control[next] != 0 {
-      let home = self.home(storage.keys[next].flatHash)
+      let home = self.home(storage.keys[next].flatHash(seed: storage.seed))
       // The entry at `next` may move to `hole` when its home is not in (hole, next].
       if (next &- home) & mask >= (next &- hole) & mask {
         storage.control[hole] = storage.control[next]
@@ -279,28 +302,28 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   /// The value for `key`; assigning `nil` removes it.
   @inlinable
   public subscript(key: Key) -> Value? {
-    get {
-      guard let index = find(key, hash: key.flatHash) else { return nil }
+    @inline(__always) get {
+      guard let index = find(key) else { return nil }
       return storage.unsafelyUnwrapped.values[index]
     }
     set {
-      let hash = key.flatHash
       if let newValue {
         makeUnique()
+        let hash = key.flatHash(seed: storage.unsafelyUnwrapped.seed)
         let (index, found) = slot(key, hash: hash)
         if found {
           storage.unsafelyUnwrapped.values[index] = newValue
         } else {
           _ = insertNew(key, newValue, hash: hash, at: index)
         }
-      } else if find(key, hash: hash) != nil {
+      } else if find(key) != nil {
         makeUnique()
-        _ = remove(at: slot(key, hash: hash).index)
+        _ = remove(at: slot(key, hash: key.flatHash(seed: storage.unsafelyUnwrapped.seed)).index)
       }
     }
     _modify {
-      let hash = key.flatHash
       makeUnique()
+      let hash = key.flatHash(seed: storage.unsafelyUnwrapped.seed)
       let (index, found) = slot(key, hash: hash)
       if found {
         // Move the value out, so that it is uniquely referenced while
@@ -329,7 +352,8 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   /// so no reference counting of what it holds); `nil` when absent.
   @inlinable @inline(__always)
   public func withValue<R>(forKey key: Key, _ body: (Value) -> R) -> R? {
-    withValue(forKey: key, hash: key.flatHash, body)
+    guard let index = find(key) else { return nil }
+    return body(storage.unsafelyUnwrapped.values[index])
   }
 
   /// `withValue(forKey:_:)` with the key's `flatHash` computed by the caller.
@@ -339,9 +363,19 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
     return body(storage.unsafelyUnwrapped.values[index])
   }
 
+  /// `body` given the address of the value for `key` (valid only during
+  /// the call); `nil` when absent. Reading a field through the pointer
+  /// copies that field alone, so a value holding references is read
+  /// without retaining them.
+  @inlinable @inline(__always)
+  public func withValuePointer<R>(forKey key: Key, _ body: (UnsafePointer<Value>) -> R) -> R? {
+    guard let index = find(key) else { return nil }
+    return body(UnsafePointer(storage.unsafelyUnwrapped.values + index))
+  }
+
   /// Whether `key` has an entry.
   @inlinable @inline(__always)
-  public func contains(_ key: Key) -> Bool { find(key, hash: key.flatHash) != nil }
+  public func contains(_ key: Key) -> Bool { find(key) != nil }
 
   /// `body` applied to the value for `key` in place, after inserting
   /// `insert()` when the key is absent: one probe of the table.
@@ -349,7 +383,11 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   public mutating func modify<R>(
     _ key: Key, insertingIfAbsent insert: () -> Value, _ body: (inout Value) -> R
   ) -> R {
-    modify(key, hash: key.flatHash, insertingIfAbsent: insert, body)
+    makeUnique()
+    let hash = key.flatHash(seed: storage.unsafelyUnwrapped.seed)
+    var (index, found) = slot(key, hash: hash)
+    if !found { index = insertNew(key, insert(), hash: hash, at: index) }
+    return body(&storage.unsafelyUnwrapped.values[index])
   }
 
   /// `modify(_:insertingIfAbsent:_:)` with the key's `flatHash` computed by
@@ -370,8 +408,8 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   public subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
     get { self[key] ?? defaultValue() }
     _modify {
-      let hash = key.flatHash
       makeUnique()
+      let hash = key.flatHash(seed: storage.unsafelyUnwrapped.seed)
       var (index, found) = slot(key, hash: hash)
       if !found { index = insertNew(key, defaultValue(), hash: hash, at: index) }
       yield &storage.unsafelyUnwrapped.values[index]
@@ -382,10 +420,9 @@ public struct FlatDictionary<Key: FlatHashable, Value> {
   @inlinable
   @discardableResult
   public mutating func removeValue(forKey key: Key) -> Value? {
-    let hash = key.flatHash
-    guard find(key, hash: hash) != nil else { return nil }
+    guard find(key) != nil else { return nil }
     makeUnique()
-    return remove(at: slot(key, hash: hash).index)
+    return remove(at: slot(key, hash: key.flatHash(seed: storage.unsafelyUnwrapped.seed)).index)
   }
 
   /// Removes every entry; keeps the buckets when asked (in place when the

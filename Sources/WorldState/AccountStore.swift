@@ -24,15 +24,16 @@ public struct AccountStore: Sendable {
 
   /// `body` applied to the account in place (no copy); `nil` when absent.
   @inlinable @inline(__always)
-  public func withAccount<R>(_ address: Address, _ body: (StoredAccount) -> R) -> R? {
-    let changed = changes.withValue(forKey: address) { (entry: StoredAccount?) -> R? in
-      switch entry {
-      case .some(let account): return body(account)
-      case .none: return nil
-      }
+  public func withAccount<R>(_ address: Address, _ body: (UnsafePointer<StoredAccount>) -> R) -> R?
+  {
+    let changed = changes.withValuePointer(forKey: address) {
+      (entry: UnsafePointer<StoredAccount?>) -> R? in
+      guard entry.pointee != nil else { return nil }
+      // A single-payload enum keeps its payload at offset 0.
+      return body(UnsafeRawPointer(entry).assumingMemoryBound(to: StoredAccount.self))
     }
     if let changed { return changed }
-    return base.withValue(forKey: address, body)
+    return base.withValuePointer(forKey: address, body)
   }
 
   /// Whether the account was never written since the store was made (or

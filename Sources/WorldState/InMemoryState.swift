@@ -40,27 +40,27 @@ public struct InMemoryState: StateView, Sendable {
 
   @inlinable
   public func account(_ address: Address) -> AccountInfo? {
-    accounts.withAccount(address) { $0.info }
+    accounts.withAccount(address) { $0.pointee.info }
   }
 
   @inlinable
   public func codeHash(_ address: Address) -> Bytes32 {
-    accounts.withAccount(address) { $0.info.codeHash } ?? Keccak256.emptyHash
+    accounts.withAccount(address) { $0.pointee.info.codeHash } ?? Keccak256.emptyHash
   }
 
   @inlinable
   public func code(_ address: Address, hash: Bytes32) -> Bytecode {
-    accounts.withAccount(address) { $0.code } ?? .empty
+    accounts.withAccount(address) { $0.pointee.code } ?? .empty
   }
 
   @inlinable
   public func storage(_ address: Address, _ key: UInt256) -> UInt256 {
-    accounts.withAccount(address) { $0.storage[key] ?? .zero } ?? .zero
+    accounts.withAccount(address) { $0.pointee.storage[key] ?? .zero } ?? .zero
   }
 
   @inlinable
   public func hasStorage(_ address: Address) -> Bool {
-    !(accounts.withAccount(address) { $0.storage.isEmpty } ?? true)
+    !(accounts.withAccount(address) { $0.pointee.storage.isEmpty } ?? true)
   }
 
   @inlinable
@@ -68,7 +68,7 @@ public struct InMemoryState: StateView, Sendable {
 
   @inlinable
   public func isDead(_ address: Address) -> Bool {
-    accounts.withAccount(address) { $0.info.isEmpty } ?? true
+    accounts.withAccount(address) { $0.pointee.info.isEmpty } ?? true
   }
 
   // MARK: Writes

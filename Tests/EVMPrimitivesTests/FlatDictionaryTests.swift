@@ -56,6 +56,30 @@ import Testing
     }
   }
 
+  /// A hash computed outside the table (`flatHash`, the process's seed)
+  /// finds what the table's own seed placed, through every access path;
+  /// `[:]` and a zero capacity allocate nothing and still take inserts.
+  @Test func precomputedHashesAgreeWithTheTablesSeed() {
+    var map: FlatDictionary<Address, Int> = [:]
+    #expect(map.isEmpty && map[Address.zero] == nil && !map.contains(Address.zero))
+    var sized = FlatDictionary<UInt256, Int>(minimumCapacity: 0)
+    sized[UInt256(7)] = 7
+    #expect(sized[UInt256(7)] == 7)
+    let addresses = (0..<500).map { Address(high: UInt64($0), middle: 3, low: UInt32($0 % 7)) }
+    for (i, address) in addresses.enumerated() {
+      map.modify(address, hash: address.flatHash, insertingIfAbsent: { 0 }) { $0 = i }
+    }
+    for (i, address) in addresses.enumerated() {
+      #expect(map.withValue(forKey: address, hash: address.flatHash) { $0 } == i)
+      #expect(map.withValuePointer(forKey: address) { $0.pointee } == i)
+      #expect(map[address] == i)
+    }
+    for address in addresses.prefix(250) { map.removeValue(forKey: address) }
+    for (i, address) in addresses.enumerated() {
+      #expect(map.withValue(forKey: address, hash: address.flatHash) { $0 } == (i < 250 ? nil : i))
+    }
+  }
+
   @Test func copiesAreIndependent() {
     var a: FlatDictionary<Address, Int> = [Address.zero: 1]
     let b = a

@@ -22,11 +22,11 @@ public struct SlotKey: Hashable, FlatHashable, Sendable {
     hasher.combine(h)
   }
 
-  @inlinable
-  public var flatHash: UInt64 {
+  @inlinable @inline(__always)
+  public func flatHash(seed: UInt64) -> UInt64 {
     FlatHash.combine(
       FlatHash.combine(
-        FlatHash.combine(key.w0 ^ FlatHash.seed ^ address.high, key.w1 ^ address.middle),
+        FlatHash.combine(key.w0 ^ seed ^ address.high, key.w1 ^ address.middle),
         key.w2 ^ UInt64(address.low)), key.w3)
   }
 }
