@@ -530,6 +530,11 @@ enum SpeculativeRead: Sendable {
 struct SpeculativeView: StateView {
   let preState: InMemoryState
   var reads: [SpeculativeRead] = []
+  /// Code asked for more than once in the block, copied (`Bytecode(copying:)`)
+  /// on its second request; `nil` after the first. The committer runs the
+  /// pre-state's code objects: executing the same contract, both threads
+  /// would otherwise update one reference count on every call.
+  var ownCode = FlatDictionary<Bytes32, Bytecode?>()
 
   init(preState: InMemoryState) {
     self.preState = preState
@@ -548,7 +553,14 @@ struct SpeculativeView: StateView {
   }
 
   mutating func code(_ address: Address, hash: Bytes32) -> Bytecode {
-    preState.code(address, hash: hash)
+    if let seen = ownCode[hash] {
+      if let own = seen { return own }
+      let copy = Bytecode(copying: preState.code(address, hash: hash))
+      ownCode[hash] = .some(copy)
+      return copy
+    }
+    ownCode[hash] = .some(nil)  // asked once: the pre-state's object
+    return preState.code(address, hash: hash)
   }
 
   mutating func storage(_ address: Address, _ key: UInt256) -> UInt256 {

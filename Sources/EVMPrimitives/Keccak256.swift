@@ -158,7 +158,12 @@ public enum Keccak256 {
 
   /// Keccak-256 of the empty string:
   /// `c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470`.
-  public static let emptyHash = hash(UnsafeRawBufferPointer(start: nil, count: 0))
+  /// A constant (the tests check it against the hash of no bytes), so that
+  /// reading it needs no one-time initialization: code paths compare every
+  /// account's code hash with it.
+  public static let emptyHash = Bytes32(
+    b0: 0xc5d2_4601_86f7_233c, b1: 0x927e_7db2_dcc7_03c0, b2: 0xe500_b653_ca82_273b,
+    b3: 0x7bfa_d804_5d85_a470)
 
   /// Keccak-256 of the RLP empty list `0xc0` (the empty ommers hash):
   /// `1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347`.

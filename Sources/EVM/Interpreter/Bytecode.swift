@@ -42,6 +42,16 @@ public final class Bytecode: Sendable {
     jumpdests = bits
   }
 
+  /// A copy of `other` in buffers of its own: a thread that runs code
+  /// another thread runs too keeps the reference counts it updates (of the
+  /// object and of its buffers) on cache lines of its own.
+  public init(copying other: Bytecode) {
+    count = other.count
+    hash = other.hash
+    padded = other.padded.withUnsafeBufferPointer { Array($0) }
+    jumpdests = other.jumpdests.withUnsafeBufferPointer { Array($0) }
+  }
+
   /// Analyses `code`, hashing it.
   public convenience init(_ code: [UInt8]) {
     self.init(code, hash: code.isEmpty ? Keccak256.emptyHash : Keccak256.hash(code))

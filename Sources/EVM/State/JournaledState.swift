@@ -78,6 +78,12 @@ public final class JournaledState<View: StateView> {
   /// The refund counter (EIP-2200/3529); may go negative inside a frame.
   public var refund: Int64 = 0
 
+  /// This state's own empty code, returned for every account without code:
+  /// the shared `Bytecode.empty` would have its reference count updated by
+  /// every thread on every transaction (one cache line bouncing between
+  /// cores).
+  @usableFromInline let emptyCode = Bytecode([], hash: Keccak256.emptyHash)
+
   public init(view: View, fork: Fork) {
     self.view = view
     self.fork = fork
@@ -150,6 +156,21 @@ public final class JournaledState<View: StateView> {
 
   // MARK: Accounts
 
+  /// `field` of the account's entry, read in place when the account is
+  /// loaded (`nil` when it is not). No copy of the entry, so no reference
+  /// counting of its code: the code object is shared with other threads'
+  /// states, and a count it keeps moves its cache line between cores.
+  @inline(__always)
+  func loadedField<R>(_ address: Address, _ field: (Entry) -> R) -> R? {
+    accounts.withValue(forKey: address) { $0.loaded ? field($0) : nil } ?? nil
+  }
+
+  /// Whether the account has been read whole in this transaction.
+  @inline(__always)
+  func isLoaded(_ address: Address) -> Bool {
+    accounts.withValue(forKey: address) { $0.loaded } ?? false
+  }
+
   /// Loads the account from the view if needed; returns its current entry.
 
   func load(_ address: Address) -> Entry {
@@ -189,8 +210,8 @@ public final class JournaledState<View: StateView> {
 
   public func warmAccount(_ address: Address) -> Bool {
     if isWarmPrecompile(address) { return false }
-    if let entry = accounts[address] {
-      if entry.warm { return false }
+    if let warm = accounts.withValue(forKey: address, { $0.warm }) {
+      if warm { return false }
       accounts[address]!.warm = true
     } else {
       accounts[address] = Entry(
@@ -204,7 +225,7 @@ public final class JournaledState<View: StateView> {
   /// Marks the address warm without journaling (transaction-start warm set:
   /// sender, recipient, precompiles, coinbase, access list).
   public func prewarmAccount(_ address: Address) {
-    if accounts[address] != nil {
+    if accounts.contains(address) {
       accounts[address]!.warm = true
     } else {
       accounts[address] = Entry(
@@ -224,14 +245,18 @@ public final class JournaledState<View: StateView> {
   }
 
   public func isWarm(_ address: Address) -> Bool {
-    isWarmPrecompile(address) || (accounts[address]?.warm ?? false)
+    isWarmPrecompile(address) || (accounts.withValue(forKey: address) { $0.warm } ?? false)
   }
 
   /// The account's fields (zero fields when it does not exist).
 
-  public func info(_ address: Address) -> AccountInfo { load(address).info }
+  public func info(_ address: Address) -> AccountInfo {
+    loadedField(address) { $0.info } ?? load(address).info
+  }
 
-  public func exists(_ address: Address) -> Bool { load(address).exists }
+  public func exists(_ address: Address) -> Bool {
+    loadedField(address) { $0.exists } ?? load(address).exists
+  }
 
   /// EIP-161 "dead": absent, or present and empty. An account this
   /// transaction has not read is not read whole for this: the view is asked
@@ -239,9 +264,7 @@ public final class JournaledState<View: StateView> {
   /// transaction's pending credit on top; a pending debit (which could empty
   /// it) makes it read whole.
   public func isDead(_ address: Address) -> Bool {
-    if let entry = accounts[address], entry.loaded {
-      return !entry.exists || entry.info.isEmpty
-    }
+    if let dead = loadedField(address, { !$0.exists || $0.info.isEmpty }) { return dead }
     if let delta = pendingDeltas[address] {
       if delta.nonce != 0 { return false }
       if !delta.balance.isZero {
@@ -257,31 +280,42 @@ public final class JournaledState<View: StateView> {
     return dead
   }
 
-  public func balance(_ address: Address) -> UInt256 { load(address).info.balance }
+  public func balance(_ address: Address) -> UInt256 {
+    loadedField(address) { $0.info.balance } ?? load(address).info.balance
+  }
 
-  public func nonce(_ address: Address) -> UInt64 { load(address).info.nonce }
+  public func nonce(_ address: Address) -> UInt64 {
+    loadedField(address) { $0.info.nonce } ?? load(address).info.nonce
+  }
 
   /// The account's analysed code (empty for absent accounts).
 
   public func code(_ address: Address) -> Bytecode {
-    guard let entry = accounts[address], entry.loaded else {
+    // The code when already known, else the hash to fetch it by (one
+    // retain of the code, none of a copied entry).
+    let known: (code: Bytecode?, hash: Bytes32)? = loadedField(address) {
+      ($0.code, $0.info.codeHash)
+    }
+    guard let known else {
       // Not read yet: fetch by code hash alone, so that Block-STM records a
       // read of the code, not of the balance.
       if let code = codeOnly[address] { return code }
       let hash = view.codeHash(address)
-      let code: Bytecode = hash == Keccak256.emptyHash ? .empty : view.code(address, hash: hash)
+      let code: Bytecode = hash == Keccak256.emptyHash ? emptyCode : view.code(address, hash: hash)
       codeOnly[address] = code
       return code
     }
-    if let code = entry.code { return code }
+    if let code = known.code { return code }
     let code: Bytecode =
-      entry.info.codeHash == Keccak256.emptyHash
-      ? .empty : view.code(address, hash: entry.info.codeHash)
+      known.hash == Keccak256.emptyHash
+      ? emptyCode : view.code(address, hash: known.hash)
     accounts[address]!.code = code
     return code
   }
 
-  public func codeHash(_ address: Address) -> Bytes32 { load(address).info.codeHash }
+  public func codeHash(_ address: Address) -> Bytes32 {
+    loadedField(address) { $0.info.codeHash } ?? load(address).info.codeHash
+  }
 
   /// True when the account has code or a non-zero nonce, or non-empty storage
   /// (the CREATE collision rule, with EIP-7610).
@@ -297,10 +331,11 @@ public final class JournaledState<View: StateView> {
   func modify(_ address: Address, _ change: (inout Entry) -> Void) {
     let old = load(address)
     journal.append(.accountChanged(address, old))
-    var entry = old
-    change(&entry)
-    entry.dirty = true
-    accounts[address] = entry
+    // In place: `load` left the entry in the table.
+    accounts.modify(address, insertingIfAbsent: { old }) { entry in
+      change(&entry)
+      entry.dirty = true
+    }
   }
 
   /// The pre-Paris message-call touch: creates the account when absent and,
@@ -312,7 +347,7 @@ public final class JournaledState<View: StateView> {
   /// it for deletion anyway), so an account not read yet is asked only for
   /// its liveness, not read whole.
   public func touch(_ address: Address) {
-    if fork >= .spuriousDragon, accounts[address]?.loaded != true, !isDead(address) { return }
+    if fork >= .spuriousDragon, !isLoaded(address), !isDead(address) { return }
     let entry = load(address)
     if entry.touched && entry.exists { return }
     modify(address) {
@@ -331,7 +366,7 @@ public final class JournaledState<View: StateView> {
   /// Adds `amount` to the balance without reading the account when it has
   /// not been read yet (a lazy credit, applied when the diff is committed).
   public func credit(_ address: Address, _ amount: UInt256) {
-    if let entry = accounts[address], entry.loaded {
+    if isLoaded(address) {
       addBalance(address, amount)
       return
     }
@@ -345,7 +380,7 @@ public final class JournaledState<View: StateView> {
   /// Increments the nonce without reading the account when it has not been
   /// read yet (Block-STM's lazy sender; the nonce is checked at commit).
   public func incrementNonceLazily(_ address: Address) {
-    if let entry = accounts[address], entry.loaded {
+    if isLoaded(address) {
       incrementNonce(address)
       return
     }
@@ -399,7 +434,7 @@ public final class JournaledState<View: StateView> {
   }
 
   public func isCreatedInTransaction(_ address: Address) -> Bool {
-    accounts[address]?.created ?? false
+    accounts.withValue(forKey: address) { $0.created } ?? false
   }
 
   public func markSelfDestructed(_ address: Address) {
@@ -407,7 +442,7 @@ public final class JournaledState<View: StateView> {
   }
 
   public func isSelfDestructed(_ address: Address) -> Bool {
-    accounts[address]?.selfDestructed ?? false
+    accounts.withValue(forKey: address) { $0.selfDestructed } ?? false
   }
 
   // MARK: Storage
@@ -415,7 +450,7 @@ public final class JournaledState<View: StateView> {
   func loadSlot(_ key: SlotKey) -> Slot {
     if let slot = slots[key], slot.loaded { return slot }
     let value: UInt256
-    if accounts[key.address]?.created == true {
+    if accounts.withValue(forKey: key.address, { $0.created }) == true {
       value = .zero
     } else {
       value = view.storage(key.address, key.key)
