@@ -778,7 +778,40 @@ public enum ParallelExecutor {
       outcomeAt address: UnsafePointer<TransactionOutcome>, of item: BlockTransaction,
       index: Int, env: BlockEnvironment
     ) throws(BlockError) {
-      if let check = address.pointee.deferredSenderCheck {
+      try checkBlockOrder(
+        address.pointee.deferredSenderCheck, blobGasUsed: address.pointee.blobGasUsed, of: item,
+        index: index, env: env)
+      state.apply(address.pointee.changes)
+      account(
+        gasUsed: address.pointee.gasUsed, blobGasUsed: address.pointee.blobGasUsed,
+        calledPendingPrecompile: address.pointee.calledPendingPrecompile)
+      if keepsOutcomes { outcomes.append(address.pointee) }
+    }
+
+    /// `commit` of a packed speculation's outcome (only when the receipts
+    /// are built from `Committed` entries: no outcome is kept).
+    mutating func commit(
+      packed: PackedSpeculation, of item: BlockTransaction, index: Int, env: BlockEnvironment
+    ) throws(BlockError) {
+      precondition(!keepsOutcomes, "a packed speculation keeps no outcome")
+      let blobGasUsed = packed.blobGasUsed
+      try checkBlockOrder(
+        packed.deferredSenderCheck, blobGasUsed: blobGasUsed, of: item, index: index, env: env)
+      packed.apply(to: &state)
+      account(
+        gasUsed: packed.gasUsed, blobGasUsed: blobGasUsed,
+        calledPendingPrecompile: packed.calledPendingPrecompile)
+    }
+
+    /// The checks that only the block order can make: a lazily executed
+    /// sender's nonce and balance on the committed state, and the block's
+    /// gas and blob gas limits.
+    @inline(__always)
+    func checkBlockOrder(
+      _ deferredSenderCheck: DeferredSenderCheck?, blobGasUsed transactionBlobGas: UInt64,
+      of item: BlockTransaction, index: Int, env: BlockEnvironment
+    ) throws(BlockError) {
+      if let check = deferredSenderCheck {
         let account = state.account(item.sender) ?? AccountInfo()
         if account.nonce != check.nonce {
           throw .invalidTransaction(
@@ -796,19 +829,21 @@ public enum ParallelExecutor {
           index: index, hash: item.transaction.hash,
           reason: .gasLimitExceedsBlock(limit: item.transaction.gasLimit, available: available))
       }
-      if address.pointee.blobGasUsed > 0
-        && blobGasUsed + address.pointee.blobGasUsed > BlobGas.maxBlobsPerBlock(env.fork)
-          * BlobGas.perBlob
+      if transactionBlobGas > 0
+        && blobGasUsed + transactionBlobGas > BlobGas.maxBlobsPerBlock(env.fork) * BlobGas.perBlob
       {
         throw .invalidTransaction(
           index: index, hash: item.transaction.hash, reason: .blob("block blob gas limit exceeded"))
       }
-      state.apply(address.pointee.changes)
-      gasUsed += address.pointee.gasUsed
-      blobGasUsed += address.pointee.blobGasUsed
-      calledPendingPrecompile = calledPendingPrecompile || address.pointee.calledPendingPrecompile
+    }
+
+    /// Adds a committed transaction's gas to the block's and moves on.
+    @inline(__always)
+    mutating func account(gasUsed: UInt64, blobGasUsed: UInt64, calledPendingPrecompile: Bool) {
+      self.gasUsed += gasUsed
+      self.blobGasUsed += blobGasUsed
+      self.calledPendingPrecompile = self.calledPendingPrecompile || calledPendingPrecompile
       next += 1
-      if keepsOutcomes { outcomes.append(address.pointee) }
     }
   }
 

@@ -57,7 +57,13 @@ import WorldState
 ///   from them is still the pre-state's (`stillHolds` skips it).
 /// - The committer's state is touched only by the committer thread;
 ///   `CommitterBox` hands it over across the pool's join.
-/// - An accepted speculation goes with its published entry
+/// - When receipts are built from the published entries (every block
+///   execution), the speculator packs each result into the block's
+///   `SpeculationArena` (`Slot.packed`): a few consecutive cache lines,
+///   which the committer reads in ascending order; results it cannot pack
+///   (deployed code, a full arena) are `Speculation` objects. The arena
+///   outlives both threads (freed after the join).
+/// - An accepted `Speculation` goes with its published entry
 ///   (`ParallelExecutor.Committed.speculation`) to the thread that builds
 ///   the receipt, which frees it: the committer keeps no reference.
 enum SpeculativePipeline {
@@ -110,11 +116,14 @@ enum SpeculativePipeline {
     case committer
     case speculating
     case speculated(Speculation)
+    /// The speculator's result, packed in the block's `SpeculationArena`.
+    case packed(PackedSpeculation)
   }
 
   /// What the committer found in a slot past the meeting point.
   enum Taken {
     case speculation(Speculation)
+    case packed(PackedSpeculation)
     /// Left unclaimed by the speculator: the committer executes it.
     case claimed
     /// Still running on the speculator.
@@ -124,6 +133,8 @@ enum SpeculativePipeline {
   /// Each thread counts locally and stores its totals here when it ends.
   final class Counters: Sendable {
     let speculated = Atomic<Int>(0)
+    /// Of those, the results packed in the arena.
+    let packed = Atomic<Int>(0)
     let accepted = Atomic<Int>(0)
     let rejected = Atomic<Int>(0)
     let committerExecutions = Atomic<Int>(0)
@@ -151,6 +162,9 @@ enum SpeculativePipeline {
     let slots = SpinLockedArray<Slot>(count: count) { _ in .unclaimed }
     let counters = Counters()
     let published = PublishedCommits(first: 0, count: count)
+    // Packed results carry no outcome: only when every receipt is built
+    // from the published entries.
+    let arena = receipts == nil ? nil : SpeculationArena(transactions: count)
     let box = ParallelExecutor.CommitterBox(
       ParallelExecutor.Committer(state: state, count: count))
 
@@ -168,14 +182,14 @@ enum SpeculativePipeline {
         committer.keepsOutcomes = receipts == nil
         commit(
           transactions, env: env, committer: &committer, slots: slots, counters: counters,
-          published: published, receipts: receipts != nil
+          published: published, arena: arena
         ) { entry in buildReceipt(entry, &cache) }
         box.committer = committer
         published.finish()
       } else {
         speculate(
           transactions, env: env, preState: preState, slots: slots, chained: chained,
-          counters: counters)
+          counters: counters, arena: arena)
       }
       // Both threads finish the receipts.
       var assistCache = BloomCache()
@@ -186,7 +200,7 @@ enum SpeculativePipeline {
 
     if STMTrace.phases {
       EVMTrace.write(
-        "pipeline: speculated \(counters.speculated.load(ordering: .relaxed)) accepted \(counters.accepted.load(ordering: .relaxed)) rejected \(counters.rejected.load(ordering: .relaxed)) committer executions \(counters.committerExecutions.load(ordering: .relaxed))\n"
+        "pipeline: speculated \(counters.speculated.load(ordering: .relaxed)) packed \(counters.packed.load(ordering: .relaxed)) accepted \(counters.accepted.load(ordering: .relaxed)) rejected \(counters.rejected.load(ordering: .relaxed)) committer executions \(counters.committerExecutions.load(ordering: .relaxed))\n"
       )
     }
     let committer = box.committer
@@ -209,9 +223,10 @@ enum SpeculativePipeline {
   static func commit(
     _ transactions: [BlockTransaction], env: BlockEnvironment,
     committer c: inout ParallelExecutor.Committer, slots: SpinLockedArray<Slot>,
-    counters: Counters, published: PublishedCommits, receipts: Bool,
+    counters: Counters, published: PublishedCommits, arena: SpeculationArena?,
     buildReceipt: (ParallelExecutor.Committed) -> Void
   ) {
+    let receipts = arena != nil
     let workspace = TransactionWorkspace(placeholder: InMemoryState(), block: env)
     var times = PhaseTimes()
     var acceptedCount = 0
@@ -230,6 +245,7 @@ enum SpeculativePipeline {
     for index in transactions.indices {
       let item = transactions[index]
       var speculation: Speculation? = nil
+      var packed: PackedSpeculation? = nil
       if !met {
         met = !slots.withLock(index) { slot in
           guard case .unclaimed = slot else { return false }
@@ -245,6 +261,11 @@ enum SpeculativePipeline {
           let taken = take(index, slots: slots)
           if case .speculation(let result) = taken {
             speculation = result
+            times.mark("wait")
+            break
+          }
+          if case .packed(let result) = taken {
+            packed = result
             times.mark("wait")
             break
           }
@@ -266,7 +287,15 @@ enum SpeculativePipeline {
       times.mark(met ? "wait" : "claim")
       var entry: ParallelExecutor.Committed?
       do throws(BlockError) {
-        if let accepted = speculation, let outcome = accepted.outcome,
+        if let packed, let arena, packed.stillHolds(on: c.state) {
+          times.mark("validate")
+          acceptedCount += 1
+          try c.commit(packed: packed, of: item, index: index, env: env)
+          times.mark("apply")
+          entry = ParallelExecutor.Committed(
+            index: index, type: item.transaction.type, succeeded: packed.succeeded,
+            cumulativeGasUsed: c.gasUsed, logs: arena.logs[index])
+        } else if let accepted = speculation, let outcome = accepted.outcome,
           stillHolds(accepted.reads, on: c.state)
         {
           times.mark("validate")
@@ -285,7 +314,7 @@ enum SpeculativePipeline {
             entry?.speculation = speculation.take()
           }
         } else {
-          if speculation != nil { rejected += 1 }
+          if speculation != nil || packed != nil { rejected += 1 }
           executions += 1
           let result = try c.executeNext(item, env: env, workspace: workspace)
           times.mark("execute")
@@ -321,6 +350,7 @@ enum SpeculativePipeline {
       swap(&slot, &old)
       switch old {
       case .speculated(let result): return .speculation(result)
+      case .packed(let result): return .packed(result)
       case .unclaimed: return .claimed
       case .speculating, .committer:
         slot = old
@@ -339,14 +369,23 @@ enum SpeculativePipeline {
     var stale = 0
     var position = from
     while position < slots.count && sampled < stalenessSample {
-      let reads: [SpeculativeRead]? = slots.withLock(position) { slot in
-        if case .speculated(let result) = slot { return result.reads }
-        return nil
+      let result: Taken = slots.withLock(position) { slot in
+        switch slot {
+        case .speculated(let result): .speculation(result)
+        case .packed(let result): .packed(result)
+        default: .notYet
+        }
       }
       position += 1
-      guard let reads else { continue }
-      sampled += 1
-      if !stillHolds(reads, on: state) { stale += 1 }
+      switch result {
+      case .speculation(let speculation):
+        sampled += 1
+        if !stillHolds(speculation.reads, on: state) { stale += 1 }
+      case .packed(let packed):
+        sampled += 1
+        if !packed.stillHolds(on: state) { stale += 1 }
+      case .claimed, .notYet: continue
+      }
     }
     return sampled == stalenessSample && stale * 2 > sampled
   }
@@ -357,16 +396,18 @@ enum SpeculativePipeline {
   /// to the committer).
   static func speculate(
     _ transactions: [BlockTransaction], env: BlockEnvironment, preState: InMemoryState,
-    slots: SpinLockedArray<Slot>, chained: [Bool], counters: Counters
+    slots: SpinLockedArray<Slot>, chained: [Bool], counters: Counters, arena: SpeculationArena?
   ) {
     let workspace = TransactionWorkspace(
       placeholder: SpeculativeView(preState: InMemoryState()), block: env)
     var view = SpeculativeView(preState: preState)
     var times = PhaseTimes()
     var speculated = 0
+    var packedCount = 0
     defer {
       times.report("speculator")
       counters.speculated.store(speculated, ordering: .relaxed)
+      counters.packed.store(packedCount, ordering: .relaxed)
     }
     var contention = Contention()
     var index = transactions.count - 1
@@ -389,9 +430,17 @@ enum SpeculativePipeline {
       speculated += 1
       contention.record(target: target, outcome: outcome)
       times.mark("execute")
-      let speculation = Speculation(reads: view.reads, outcome: outcome)
+      let result: Slot
+      if let arena, case .success(let value) = outcome,
+        let packed = arena.pack(index, reads: view.reads, outcome: value)
+      {
+        result = .packed(packed)
+        packedCount += 1
+      } else {
+        result = .speculated(Speculation(reads: view.reads, outcome: outcome))
+      }
       ParallelExecutor.debugDelay?()
-      slots.withLock(index) { $0 = .speculated(speculation) }
+      slots.withLock(index) { $0 = result }
       counters.handedOver.signal()
       counters.lowestSpeculated.store(index, ordering: .relaxed)
       times.mark("hand over")

@@ -64,6 +64,11 @@ public struct TransactionOutcome: Sendable {
 public struct DeferredSenderCheck: Sendable, Equatable {
   public var nonce: UInt64
   public var balance: UInt256
+
+  public init(nonce: UInt64, balance: UInt256) {
+    self.nonce = nonce
+    self.balance = balance
+  }
 }
 
 /// EIP-4844 blob gas parameters by fork.

@@ -82,49 +82,60 @@ public struct InMemoryState: StateView, Sendable {
   /// Commits one transaction's diff.
   public mutating func apply(_ changes: StateChanges) {
     for (address, change) in changes.accounts {
-      guard change.infoChanged else {
-        // Storage only, on an account that exists; mutated in place.
-        accounts.modify(address, default: StoredAccount(info: AccountInfo())) {
-          Self.write(change.storage, into: &$0)
-        }
-        continue
-      }
-      guard let info = change.info else {
-        accounts[address] = nil
-        continue
-      }
-      accounts.modify(address, default: StoredAccount(info: info)) {
-        Self.update(&$0, info: info, change: change)
+      applyChange(
+        address, infoChanged: change.infoChanged, info: change.info,
+        storageCleared: change.storageCleared, code: change.code
+      ) { account in
+        for (key, value) in change.storage { Self.write(key, value, into: &account) }
       }
     }
     for (address, delta) in changes.deltas {
-      accounts.modify(address, default: StoredAccount(info: AccountInfo())) {
-        $0.info = delta.applied(to: $0.info)
-      }
+      apply(delta, to: address)
     }
   }
 
-  @inline(__always)
-  private static func write(
-    _ storage: [(key: UInt256, value: UInt256)], into account: inout StoredAccount
+  /// One account's `AccountChange`, its storage written by `writeStorage`
+  /// (through `write(_:_:into:)`): only storage when `infoChanged` is
+  /// false (on an account that exists, mutated in place); else the new
+  /// fields (`nil`: the account is deleted, storage and all), the storage
+  /// cleared first when `storageCleared`, and `code` when deployed.
+  @inlinable
+  public mutating func applyChange(
+    _ address: Address, infoChanged: Bool, info: AccountInfo?, storageCleared: Bool,
+    code: Bytecode?, writeStorage: (inout StoredAccount) -> Void
   ) {
-    for (key, value) in storage {
-      if value.isZero {
-        account.storage.removeValue(forKey: key)
-      } else {
-        account.storage[key] = value
-      }
+    guard infoChanged else {
+      accounts.modify(address, default: StoredAccount(info: AccountInfo()), writeStorage)
+      return
+    }
+    guard let info else {
+      accounts[address] = nil
+      return
+    }
+    accounts.modify(address, default: StoredAccount(info: info)) { account in
+      account.info = info
+      if storageCleared { account.storage = [:] }
+      if let code { account.code = code }
+      writeStorage(&account)
     }
   }
 
-  @inline(__always)
-  private static func update(
-    _ account: inout StoredAccount, info: AccountInfo, change: AccountChange
-  ) {
-    account.info = info
-    if change.storageCleared { account.storage = [:] }
-    if let code = change.code { account.code = code }
-    write(change.storage, into: &account)
+  /// A lazy delta applied to the account (created when absent).
+  @inlinable
+  public mutating func apply(_ delta: AccountDelta, to address: Address) {
+    accounts.modify(address, default: StoredAccount(info: AccountInfo())) {
+      $0.info = delta.applied(to: $0.info)
+    }
+  }
+
+  /// Writes one storage slot of `account` (zero removes it).
+  @inlinable @inline(__always)
+  public static func write(_ key: UInt256, _ value: UInt256, into account: inout StoredAccount) {
+    if value.isZero {
+      account.storage.removeValue(forKey: key)
+    } else {
+      account.storage[key] = value
+    }
   }
 
   /// Adds `amount` to the balance, creating the account when absent.
