@@ -40,6 +40,9 @@ final class SpeculationArena: @unchecked Sendable {
   let logs: UnsafeMutablePointer<[Log]>
   let count: Int
 
+  /// Bytes packed so far (read after the speculator has finished).
+  var usedBytes: Int { capacity - top }
+
   /// Bytes of arena per transaction of the block (a transfer takes about
   /// 500, an ERC-20 transfer about 600).
   static let bytesPerTransaction = 768

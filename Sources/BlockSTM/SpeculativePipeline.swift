@@ -200,7 +200,7 @@ enum SpeculativePipeline {
 
     if STMTrace.phases {
       EVMTrace.write(
-        "pipeline: speculated \(counters.speculated.load(ordering: .relaxed)) packed \(counters.packed.load(ordering: .relaxed)) accepted \(counters.accepted.load(ordering: .relaxed)) rejected \(counters.rejected.load(ordering: .relaxed)) committer executions \(counters.committerExecutions.load(ordering: .relaxed))\n"
+        "pipeline: speculated \(counters.speculated.load(ordering: .relaxed)) packed \(counters.packed.load(ordering: .relaxed)) (\(arena?.usedBytes ?? 0) bytes) accepted \(counters.accepted.load(ordering: .relaxed)) rejected \(counters.rejected.load(ordering: .relaxed)) committer executions \(counters.committerExecutions.load(ordering: .relaxed))\n"
       )
     }
     let committer = box.committer
