@@ -239,6 +239,26 @@ struct PackedSpeculation: @unchecked Sendable {
     return Self.readsHold(&reader, count: readCount, on: state)
   }
 
+  /// The first answer that no longer holds on `state`, described (for
+  /// `PEVM_STM_TRACE`); `nil` when all hold.
+  func firstStaleAnswer(on state: borrowing InMemoryState) -> String? {
+    var reader = Reader(position: start + SpeculationArena.headerSize)
+    for _ in 0..<readCount {
+      let before = reader
+      if !Self.readsHold(&reader, count: 1, on: state) {
+        let head = before.position.load(as: UInt64.self)
+        let address = (before.position + 8).load(as: Address.self)
+        let kind = SpeculationArena.ReadKind(rawValue: UInt8(truncatingIfNeeded: head))
+        var text = "\(kind.map { "\($0)" } ?? "?") of \(address)"
+        if kind == .storage {
+          text += " slot \((before.position + 32).load(as: UInt256.self))"
+        }
+        return text
+      }
+    }
+    return nil
+  }
+
   @inline(__always)
   private static func readsHold(
     _ reader: inout Reader, count: Int, on state: borrowing InMemoryState

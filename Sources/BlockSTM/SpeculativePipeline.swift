@@ -315,6 +315,11 @@ enum SpeculativePipeline {
           }
         } else {
           if speculation != nil || packed != nil { rejected += 1 }
+          if STMTrace.enabled, let packed {
+            EVMTrace.write(
+              "pipeline: tx \(index) rejected: \(packed.firstStaleAnswer(on: c.state) ?? "invalid")\n"
+            )
+          }
           executions += 1
           let result = try c.executeNext(item, env: env, workspace: workspace)
           times.mark("execute")
