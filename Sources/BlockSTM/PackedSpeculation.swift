@@ -43,18 +43,23 @@ final class SpeculationArena: @unchecked Sendable {
   /// Bytes packed so far (read after the speculator has finished).
   var usedBytes: Int { capacity - top }
 
-  /// Bytes of arena per transaction of the block (a transfer takes about
-  /// 500, an ERC-20 transfer about 600).
-  static let bytesPerTransaction = 768
+  /// Bytes of arena per transaction of the block. A transfer takes about
+  /// 450 bytes, an ERC-20 transfer 800, a mainnet transaction 700 on
+  /// average but a heavy one several kilobytes (a block of them filled 768
+  /// per transaction). Only the pages written are ever touched: the
+  /// speculator packs from the top down.
+  static let bytesPerTransaction = 2048
+  /// The smallest arena (small blocks of heavy transactions).
+  static let minimumBytes = 256 * 1024
   /// A freed arena's buffer and its size, reused by the next block.
   private static let recycled = Mutex<(address: UInt, capacity: Int)?>(nil)
 
   /// An arena for a block of `count` transactions, of `bytes` bytes (by
-  /// default `bytesPerTransaction` each; then a recycled buffer that is at
-  /// least as large may serve).
+  /// default `bytesPerTransaction` each, at least `minimumBytes`; then a
+  /// recycled buffer that is at least as large may serve).
   init(transactions count: Int, bytes: Int? = nil) {
     self.count = count
-    let wanted = bytes ?? max(count, 1) * Self.bytesPerTransaction
+    let wanted = bytes ?? max(count * Self.bytesPerTransaction, Self.minimumBytes)
     let reused = Self.recycled.withLock { kept -> (address: UInt, capacity: Int)? in
       guard bytes == nil, let buffer = kept, buffer.capacity >= wanted else { return nil }
       kept = nil
