@@ -92,7 +92,9 @@ final class SpeculationArena: @unchecked Sendable {
 
   // MARK: Layout (byte offsets; every field 8-byte aligned)
 
-  static let headerSize = 64
+  /// Counts and flags, gas, blob gas, the sender check, and where the
+  /// changes start (past the answers).
+  static let headerSize = 72
   static let addressSize = 24
   static let infoSize = MemoryLayout<AccountInfo>.size
 
@@ -115,8 +117,9 @@ final class SpeculationArena: @unchecked Sendable {
   func pack(
     _ index: Int, reads: [SpeculativeRead], outcome: borrowing TransactionOutcome
   ) -> PackedSpeculation? {
-    var size = Self.headerSize
-    for read in reads { size += Self.size(of: read) }
+    var answersSize = 0
+    for read in reads { answersSize += Self.size(of: read) }
+    var size = Self.headerSize + answersSize
     for (_, change) in outcome.changes.accounts {
       if change.code != nil { return nil }
       size += 8 + Self.addressSize + (change.infoChanged && change.info != nil ? Self.infoSize : 0)
@@ -139,6 +142,7 @@ final class SpeculationArena: @unchecked Sendable {
     writer.put(outcome.blobGasUsed)
     writer.put(outcome.deferredSenderCheck?.nonce ?? 0)
     writer.put(outcome.deferredSenderCheck?.balance ?? .zero)
+    writer.put(UInt64(Self.headerSize + answersSize))
     for read in reads {
       switch read {
       case .account(let address, let info):
@@ -237,8 +241,7 @@ struct PackedSpeculation: @unchecked Sendable {
   }
 
   /// Whether every recorded answer is still what `state` gives (as
-  /// `SpeculativePipeline.stillHolds`, for a packed record). Leaves
-  /// `reader` after the answers.
+  /// `SpeculativePipeline.stillHolds`, for a packed record).
   func stillHolds(on state: borrowing InMemoryState) -> Bool {
     var reader = Reader(position: start + SpeculationArena.headerSize)
     return Self.readsHold(&reader, count: readCount, on: state)
@@ -298,19 +301,8 @@ struct PackedSpeculation: @unchecked Sendable {
   /// Applies the diff to `state` (as `InMemoryState.apply(_:)` does with
   /// the outcome's `StateChanges`).
   func apply(to state: inout InMemoryState) {
-    var reader = Reader(position: start + SpeculationArena.headerSize)
-    // Skip the answers.
-    for _ in 0..<readCount {
-      let head = reader.get(UInt64.self)
-      reader.position += SpeculationArena.addressSize
-      switch SpeculationArena.ReadKind(rawValue: UInt8(truncatingIfNeeded: head)) {
-      case .account: if head >> 8 & 1 != 0 { reader.position += SpeculationArena.infoSize }
-      case .codeHash: reader.position += 32
-      case .storage: reader.position += 64
-      case .dead, .hasStorage: break
-      case nil: preconditionFailure("corrupt packed speculation")
-      }
-    }
+    var reader = Reader(
+      position: start + Int(start.load(fromByteOffset: 64, as: UInt64.self)))
     for _ in 0..<accountCount {
       let head = reader.get(UInt64.self)
       let address = reader.get(Address.self)
